@@ -1,0 +1,244 @@
+"""The ``genai-lab`` command line: the pipeline, one stage at a time, from a terminal.
+
+    genai-lab pipeline --samples 10000 --seq-len 50 --dim 768
+    genai-lab corpus
+    genai-lab tokenize "This is a example" --vocab vocab.txt
+    genai-lab train --epochs 5
+    genai-lab generate "The sun" --temperature 0.8 --top-k 10
+    genai-lab trace "The sun rises"
+
+Every subcommand takes ``--json`` for machine-readable output. Bad input gets one line on
+stderr and exit code 2, never a traceback.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any, Sequence
+
+PROG = "genai-lab"
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one clear line and exit code 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def _emit(args: argparse.Namespace, obj: Any) -> None:
+    """Print ``obj`` as JSON (``--json``) or as its text rendering."""
+    if args.json:
+        data = obj.to_dict() if hasattr(obj, "to_dict") else obj
+        print(json.dumps(data, indent=2, default=_json_default))
+    else:
+        print(obj)
+
+
+def _json_default(value: Any) -> Any:
+    import numpy as np
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, np.generic):
+        return value.item()
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+# ---------------------------------------------------------------- subcommands
+
+def cmd_pipeline(args: argparse.Namespace) -> None:
+    from .trace import pipeline_trace
+    stages = tuple(range(1, 6)) if args.full else (1, 2, 3)
+    trace = pipeline_trace(n_samples=args.samples, seq_len=args.seq_len, dim=args.dim,
+                           seed=args.seed, stages=stages)
+    _emit(args, trace)
+
+
+def cmd_corpus(args: argparse.Namespace) -> None:
+    from .corpus import default_corpus
+    from .data import corpus_stats, load_text, stdlib_docstrings
+    if args.path:
+        samples = load_text(args.path)
+        source = str(args.path)
+    elif args.stdlib:
+        samples = stdlib_docstrings()
+        source = "Python standard library docstrings"
+    else:
+        samples = default_corpus(n_samples=args.samples, seed=args.seed)
+        source = f"default grammar corpus (seed {args.seed})"
+    stats = corpus_stats(samples)
+    n_show = min(args.examples, len(samples))
+    if args.json:
+        _emit(args, {"source": source, "stats": stats.to_dict(), "examples": samples[:n_show]})
+    else:
+        print(f"Source: {source}")
+        print(stats)
+        print("Examples:")
+        for s in samples[:n_show]:
+            print(f"  {s}")
+
+
+def cmd_tokenize(args: argparse.Namespace) -> None:
+    from .wordpiece import WordPieceTokenizer
+    tok = (WordPieceTokenizer.from_vocab_file(args.vocab) if args.vocab
+           else WordPieceTokenizer.course())
+    tokens = tok.tokenize(args.text)
+    ids = tok.encode(args.text)
+    if args.json:
+        _emit(args, {"text": args.text, "tokens": tokens, "ids": ids,
+                     "vocab": str(args.vocab) if args.vocab else "course"})
+    else:
+        print("tokens:", " ".join(tokens))
+        print(ids)
+
+
+def cmd_train(args: argparse.Namespace) -> None:
+    from .train import TrainConfig, train_default
+    config = TrainConfig(epochs=args.epochs, seed=args.seed, n_samples=args.samples,
+                         batch_size=args.batch_size, progress=not args.json and not args.quiet)
+    trained = train_default(config, save=args.save, on_epoch=None if args.json else _print_epoch)
+    if args.json:
+        _emit(args, trained.trace)
+    else:
+        print()
+        print(trained.trace)
+        print(trained.trace.ascii_chart())
+        if args.save:
+            print(f"saved checkpoint to {args.save}")
+
+
+def _print_epoch(record: Any) -> None:
+    print(f"epoch {record.epoch}: train loss {record.train_loss:.4f}, val loss "
+          f"{record.val_loss:.4f}, accuracy {record.accuracy:.3f} - {record.observation}",
+          flush=True)
+
+
+def _load_model(args: argparse.Namespace):
+    from .train import default_model, load_trained
+    if args.checkpoint:
+        return load_trained(args.checkpoint)
+    return default_model(progress=not args.json)
+
+
+def _sampling(args: argparse.Namespace):
+    from .sampling import SamplingConfig
+    if args.greedy:
+        return SamplingConfig(method="greedy")
+    return SamplingConfig(method="sample", temperature=args.temperature, top_k=args.top_k,
+                          top_p=args.top_p)
+
+
+def cmd_generate(args: argparse.Namespace) -> None:
+    from .generate import generate
+    sampling = _sampling(args)  # checks the numbers before any training starts
+    trained = _load_model(args)
+    gen = generate(trained.model, trained.tokenizer, args.text,
+                   max_new_tokens=args.max_new_tokens, sampling=sampling, seed=args.seed)
+    if args.json:
+        _emit(args, gen.to_dict() if hasattr(gen, "to_dict") else
+              {"seed_text": args.text, "text": gen.text})
+    else:
+        print(gen.text)
+
+
+def cmd_trace(args: argparse.Namespace) -> None:
+    from .predict import prediction_trace
+    sampling = _sampling(args)
+    trained = _load_model(args)
+    trace = prediction_trace(trained.model, trained.tokenizer, args.text,
+                             sampling=sampling, seed=args.seed)
+    _emit(args, trace)
+
+
+# ---------------------------------------------------------------- the parser
+
+def _positive_float(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog=PROG, description="What Generative AI actually is: the course's "
+                     "pipeline from the command line.")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub.required = True
+
+    def add(name: str, help_: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_, description=help_)
+        p.add_argument("--json", action="store_true", help="print machine-readable JSON")
+        return p
+
+    p = add("pipeline", "Run the pipeline's stages and print the stage table (shapes, "
+            "operations, a real example).")
+    p.add_argument("--samples", type=int, default=10000, help="number of text samples (10000)")
+    p.add_argument("--seq-len", type=int, default=50, help="token ids per sample (50)")
+    p.add_argument("--dim", type=int, default=768, help="embedding features per token (768)")
+    p.add_argument("--seed", type=int, default=0, help="random seed (0)")
+    p.add_argument("--full", action="store_true",
+                   help="also run stages 4-5 (training, generation) with the cached model")
+    p.set_defaults(func=cmd_pipeline)
+
+    p = add("corpus", "Statistics and examples of a corpus: the default grammar corpus, "
+            "a .txt file or folder, or the standard library's docstrings.")
+    p.add_argument("path", nargs="?", help="a .txt file or a folder of .txt files")
+    p.add_argument("--stdlib", action="store_true", help="use Python's own docstrings")
+    p.add_argument("--samples", type=int, default=10000, help="default corpus size (10000)")
+    p.add_argument("--seed", type=int, default=0, help="random seed (0)")
+    p.add_argument("--examples", type=int, default=5, help="examples to print (5)")
+    p.set_defaults(func=cmd_corpus)
+
+    p = add("tokenize", "Split text into WordPiece tokens and ids ([CLS] ... [SEP]).")
+    p.add_argument("text", help="the text to tokenize")
+    p.add_argument("--vocab", help="a BERT-style vocab.txt (default: the course's vocabulary)")
+    p.set_defaults(func=cmd_tokenize)
+
+    p = add("train", "Train the course's transformer on the default corpus, printing the "
+            "epoch table as it trains.")
+    p.add_argument("--epochs", type=int, default=5, help="passes over the data (5)")
+    p.add_argument("--seed", type=int, default=0, help="random seed (0)")
+    p.add_argument("--samples", type=int, default=10000, help="corpus size (10000)")
+    p.add_argument("--batch-size", type=int, default=32, help="sequences per step (32)")
+    p.add_argument("--save", help="write the trained model to this checkpoint folder")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_train)
+
+    for name, help_ in (("generate", "Write new text after a seed text, one word at a time."),
+                        ("trace", "Follow one input through the model's five layers.")):
+        p = add(name, help_)
+        p.add_argument("text", help="the seed text, e.g. \"The sun\"")
+        p.add_argument("--temperature", type=_positive_float, default=1.0,
+                       help="> 0; lower is safer, higher is more surprising (1.0)")
+        p.add_argument("--top-k", type=int, default=None, help="keep the k likeliest words")
+        p.add_argument("--top-p", type=_positive_float, default=None,
+                       help="keep the likeliest words up to this total probability, in (0, 1]")
+        p.add_argument("--greedy", action="store_true", help="always take the likeliest word")
+        p.add_argument("--seed", type=int, default=0, help="random seed (0)")
+        p.add_argument("--checkpoint", help="a checkpoint folder (default: the cached model)")
+        if name == "generate":
+            p.add_argument("--max-new-tokens", type=int, default=20, help="at most (20)")
+        p.set_defaults(func=cmd_generate if name == "generate" else cmd_trace)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point; returns the exit code (0, or 2 for bad input)."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        args.func(args)
+    except (ValueError, TypeError, FileNotFoundError, IsADirectoryError,
+            PermissionError, UnicodeDecodeError) as exc:
+        message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        print(f"{PROG} {args.command}: error: {message}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        return 130
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
