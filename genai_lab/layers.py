@@ -37,8 +37,13 @@ def linear_forward(x, w, b):
 
     x: (..., C_in), w: (C_in, C_out), b: (C_out,)  ->  out: (..., C_out)
     """
-    out = x @ w + b                                   # (..., C_out)
-    return out, (x, w)
+    c_in, c_out = w.shape
+    # One 2-D matrix product over all leading positions at once (N = product of the
+    # leading sizes) is much faster than numpy looping over a batch of small ones.
+    x2 = x.reshape(-1, c_in)                          # (N, C_in)
+    out = x2 @ w                                      # (N, C_out)
+    out += b
+    return out.reshape(x.shape[:-1] + (c_out,)), (x2, w)
 
 
 def linear_backward(dout, cache):
@@ -46,14 +51,11 @@ def linear_backward(dout, cache):
 
     dout: (..., C_out)  ->  dx: (..., C_in), dw: (C_in, C_out), db: (C_out,)
     """
-    x, w = cache
+    x2, w = cache                                     # x2: the input flattened, (N, C_in)
     c_in, c_out = w.shape
-    dx = dout @ w.T                                   # (..., C_in)
-    # Flatten every leading axis into one: a single 2-D matrix product is the fastest
-    # way to sum the contributions of all B*T positions to each weight.
-    x2 = x.reshape(-1, c_in)                          # (N, C_in)
     d2 = dout.reshape(-1, c_out)                      # (N, C_out)
-    dw = x2.T @ d2                                    # (C_in, C_out)
+    dx = (d2 @ w.T).reshape(dout.shape[:-1] + (c_in,))  # (..., C_in)
+    dw = x2.T @ d2                                    # (C_in, C_out): sum over all N positions
     db = d2.sum(axis=0)                               # (C_out,)
     return dx, dw, db
 
@@ -106,8 +108,15 @@ def gelu_backward(dout, cache):
     """Gradient of ``gelu_forward``: dout * d gelu(x) / dx (same shape as x)."""
     x, t = cache
     # d/dx [0.5 x (1 + t)] = 0.5 (1 + t) + 0.5 x (1 - t^2) * sqrt(2/pi) (1 + 3 * 0.044715 x^2)
-    dgelu = 0.5 * (1.0 + t) + 0.5 * x * (1.0 - t * t) * _GELU_C * (1.0 + 0.134145 * x * x)
-    return dout * dgelu
+    inner = x * x
+    inner *= 0.134145                                  # 3 * 0.044715 x^2
+    inner += 1.0
+    inner *= x
+    inner *= 1.0 - t * t
+    inner *= _GELU_C                                   # x (1 - t^2) sqrt(2/pi) (1 + 3*0.044715 x^2)
+    inner += 1.0 + t
+    inner *= 0.5                                       # d gelu / dx
+    return dout * inner
 
 
 # ---------------------------------------------------------- causal self-attention
