@@ -23,6 +23,7 @@ from __future__ import annotations
 import base64
 import html
 import io
+import textwrap
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Sequence
@@ -167,9 +168,10 @@ def stage_diagram(labels: Sequence[str], *, title: str = "", highlight: int | No
     box_w = 0.8
     for i, label in enumerate(labels):
         chosen = i == highlight
-        ax.add_patch(_box(i + 0.1, box_w, PALETTE[(i % (len(PALETTE) - 1)) + 1], chosen))
-        ax.text(i + 0.5, 0.5, f"{i + 1}\n{label}", ha="center", va="center",
-                fontsize=style.font_size - 1, wrap=True,
+        ax.add_patch(_box(i + 0.1, box_w, _BOX_COLORS[i % len(_BOX_COLORS)], chosen))
+        wrapped = "\n".join(textwrap.wrap(label, width=13, break_long_words=False))
+        ax.text(i + 0.5, 0.5, f"{i + 1}\n{wrapped}", ha="center", va="center",
+                fontsize=style.font_size - 1,
                 fontweight="bold" if chosen else "normal")
         if i < n - 1:
             ax.annotate("", xy=(i + 1.1, 0.5), xytext=(i + 0.9, 0.5),
@@ -183,11 +185,15 @@ def stage_diagram(labels: Sequence[str], *, title: str = "", highlight: int | No
     return fig, alt
 
 
+# Palette entries with enough contrast on white for a box border (no yellow, no sky blue).
+_BOX_COLORS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#000000")
+
+
 def _box(x: float, width: float, color: str, chosen: bool):
     from matplotlib.patches import FancyBboxPatch
 
     return FancyBboxPatch((x, 0.18), width, 0.64, boxstyle="round,pad=0.02",
-                          facecolor=color if chosen else "#ffffff", edgecolor=color,
+                          facecolor="#eeeeee" if chosen else "#ffffff", edgecolor=color,
                           linewidth=3.5 if chosen else 2.0,
                           linestyle="--" if chosen else "-", alpha=1.0)
 
