@@ -58,7 +58,7 @@ def check_probs(probs: object, name: str = "probs") -> np.ndarray:
         raise ValueError(f"{name} must contain at least one probability, got an empty array")
     if (p < 0).any():
         i = int(np.argmax(p < 0))
-        raise ValueError(f"{name} must be non-negative, got {p[i]!r} at index {i}")
+        raise ValueError(f"{name} must be non-negative, got {float(p[i])!r} at index {i}")
     total = float(p.sum())
     if abs(total - 1.0) > PROB_SUM_TOLERANCE:
         raise ValueError(f"{name} must sum to 1 (within {PROB_SUM_TOLERANCE}), got sum {total!r}")
@@ -94,6 +94,11 @@ def top_k_filter(probs: object, k: int) -> np.ndarray:
     """
     p = check_probs(probs)
     k = check_int("k", k, minimum=1)
+    return _top_k(p, k)
+
+
+def _top_k(p: np.ndarray, k: int) -> np.ndarray:
+    """:func:`top_k_filter` on an already checked (V,) distribution."""
     return _keep_only(p, _ranked(p)[:k])
 
 
@@ -108,6 +113,11 @@ def top_p_filter(probs: object, p: float) -> np.ndarray:
     """
     dist = check_probs(probs)
     p = check_float("p", p, minimum=0.0, min_inclusive=False, maximum=1.0)
+    return _top_p(dist, p)
+
+
+def _top_p(dist: np.ndarray, p: float) -> np.ndarray:
+    """:func:`top_p_filter` on an already checked (V,) distribution and p in (0, 1]."""
     if p == 1.0:  # the tolerance below must not cut tails of probability < 1e-9
         return dist / dist.sum()
     order = _ranked(dist)  # (V,)
@@ -188,16 +198,17 @@ def select_next(logits: object, config: SamplingConfig, rng: np.random.Generator
     n_candidates = check_int("n_candidates", n_candidates, minimum=0)
     raw = softmax(x)  # (V,) float64
     probs = softmax(x, temperature=config.temperature)  # (V,)
+    # The config was validated when it was built; softmax output is a valid distribution.
     if config.top_k is not None:
-        probs = top_k_filter(probs, config.top_k)
+        probs = _top_k(probs, config.top_k)
     if config.top_p is not None:
-        probs = top_p_filter(probs, config.top_p)
+        probs = _top_p(probs, config.top_p)
     if config.method == "greedy":
         token, u = int(_ranked(probs)[0]), None
     else:
         u = float(rng.random())
         token = _draw(probs, u)
-    top = _ranked(raw)[:n_candidates]
+    top = _ranked(raw)[:n_candidates] if n_candidates else ()
     candidates = tuple((int(i), float(raw[i]), float(probs[i])) for i in top)
     return Selection(token_id=token, method=config.method, temperature=config.temperature,
                      top_k=config.top_k, top_p=config.top_p, probs=probs, raw_probs=raw,
