@@ -5,7 +5,7 @@ The pipeline, in the order ``encode`` runs it::
     "The sun rises in the east."
       -> clean_text   "the sun rises in the east."            (NFKC, lowercase, spaces)
       -> split_words  ["the", "sun", "rises", "in", "the", "east", "."]
-      -> ids          [2, 4, 9, 7, 4, 12, 5, 3]               ([CLS] ... [SEP])
+      -> ids          [CLS] id(the) id(sun) ... id(.) [SEP]  (unknown words -> [UNK])
 
 ``WordTokenizer.train`` builds the vocabulary: the special tokens first (ids 0..3), then every
 word seen in the training texts, most frequent first, ties broken alphabetically so that the
@@ -23,6 +23,7 @@ from typing import Iterable
 import numpy as np
 
 from genai_lab._checks import _show, check_int, check_str
+from genai_lab.trace import Table
 
 #: The special tokens, in id order: [PAD]=0 fills short rows, [UNK]=1 replaces unknown
 #: words, [CLS]=2 starts every encoded text, [SEP]=3 ends it.
@@ -94,29 +95,33 @@ class TokenizerConfig:
 
 @dataclass
 class EncodingSteps:
-    """The "show your work" record of one ``encode``: every intermediate value, in order."""
+    """The "show your work" record of one encode: every intermediate value, in order.
+
+    Recorded by the code that computes the ids, so it cannot disagree with them. Renders as
+    an HTML table in Jupyter, as a text table in a terminal and as JSON (``to_dict``).
+    """
 
     text: str            # the input, as given
-    cleaned: str         # after clean_text
-    words: list[str]     # after split_words
-    tokens: list[str]    # words with unknown ones replaced by [UNK], specials added
-    ids: list[int]       # token ids, one per token
+    cleaned: str         # after cleaning (clean_text; BERT's normalisation for WordPiece)
+    words: list[str]     # after splitting into words (split_words; basic_tokenize)
+    tokens: list[str]    # vocabulary entries (word pieces), unknown as [UNK], [CLS]/[SEP] added
+    ids: list[int]       # one id per token
+
+    def table(self) -> Table:
+        rows = [("input", repr(self.text)), ("clean", repr(self.cleaned)),
+                ("split into words", self.words), ("look up in vocabulary", self.tokens),
+                ("ids", self.ids)]
+        return Table("Encoding, step by step", ("step", "result"), rows,
+                     caption=f"{len(self.words)} words -> {len(self.ids)} ids")
 
     def to_dict(self) -> dict:
         return asdict(self)
 
     def __str__(self) -> str:
-        rows = [("text", repr(self.text)), ("clean", repr(self.cleaned)),
-                ("split", str(self.words)), ("tokens", str(self.tokens)), ("ids", str(self.ids))]
-        return "\n".join(f"{name:>6}: {value}" for name, value in rows)
+        return str(self.table())
 
     def _repr_html_(self) -> str:
-        from html import escape
-        cells = "".join(f"<tr><td>{escape(tok)}</td><td>{i}</td></tr>"
-                        for tok, i in zip(self.tokens, self.ids))
-        return (f"<p>text: <code>{escape(self.text)}</code><br>"
-                f"clean: <code>{escape(self.cleaned)}</code></p>"
-                f"<table><tr><th>token</th><th>id</th></tr>{cells}</table>")
+        return self.table()._repr_html_()
 
 
 class WordTokenizer:
@@ -253,9 +258,13 @@ class WordTokenizer:
         when every word of ``t`` is in the vocabulary and every punctuation mark follows a word.
         """
         self._require_trained()
+        if isinstance(ids, (str, bytes)):
+            raise TypeError(f"ids must be a sequence of integers, got {_show(ids)}")
         arr = np.asarray(ids)
-        if arr.ndim != 1 or (arr.size and (arr.dtype == bool or not np.issubdtype(arr.dtype, np.integer))):
-            raise TypeError(f"ids must be a 1-D sequence of integers, got {_show(ids)}")
+        if arr.ndim != 1:
+            raise ValueError(f"ids must be 1-D (one text), got shape {arr.shape}")
+        if arr.size and (arr.dtype == bool or not np.issubdtype(arr.dtype, np.integer)):
+            raise TypeError(f"ids must hold integers, got dtype {arr.dtype}")
         skip = {self.pad_id, self.cls_id, self.sep_id} if skip_special_tokens else set()
         pieces: list[str] = []
         for token_id in arr.tolist():

@@ -22,6 +22,7 @@ import unicodedata
 from pathlib import Path
 
 from genai_lab._checks import _show, check_int, check_str
+from genai_lab.tokenizer import EncodingSteps
 
 #: Tokens every vocabulary must contain (their ids are read from the vocabulary file).
 REQUIRED_TOKENS = ("[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]")
@@ -67,8 +68,9 @@ def _is_cjk(ch: str) -> bool:
     return any(lo <= cp <= hi for lo, hi in _CJK_RANGES)
 
 
-def basic_tokenize(text: str) -> list[str]:
-    """Pass 1 of BERT uncased: clean, lowercase, strip accents, split on spaces and punctuation."""
+def bert_normalize(text: str) -> str:
+    """BERT uncased normalisation: drop control characters, every whitespace -> " ",
+    spaces around CJK characters, lowercase, strip accents (NFD, then drop the marks Mn)."""
     check_str("text", text)
     chars = []
     for ch in text:
@@ -80,12 +82,16 @@ def basic_tokenize(text: str) -> list[str]:
             chars.append(f" {ch} ")                   # each CJK character is a word
         else:
             chars.append(ch)
+    text = unicodedata.normalize("NFD", "".join(chars).lower())
+    return "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
+
+
+def basic_tokenize(text: str) -> list[str]:
+    """Pass 1 of BERT uncased: normalise, split on whitespace, then split off punctuation."""
     words = []
-    for word in "".join(chars).split():
-        word = unicodedata.normalize("NFD", word.lower())
-        word = "".join(ch for ch in word if unicodedata.category(ch) != "Mn")  # strip accents
+    for chunk in bert_normalize(text).split():
         current = ""
-        for ch in word:
+        for ch in chunk:
             if _is_punctuation(ch):
                 words.extend([current, ch] if current else [ch])
                 current = ""
@@ -234,6 +240,22 @@ class WordPieceTokenizer:
         """Word pieces of ``text``: ``"unaffable" -> ["una", "##ffa", "##ble"]`` (BERT vocab)."""
         return [piece for word in basic_tokenize(text) for piece in self._word_pieces(word)]
 
+    def encode_and_show_work(self, text: str, add_special_tokens: bool = True,
+                             seq_len: int | None = None) -> tuple[list[int], EncodingSteps]:
+        """``encode`` that also returns every step: normalise -> words -> pieces -> ids."""
+        cleaned = bert_normalize(text)
+        words = basic_tokenize(cleaned)  # normalising twice changes nothing
+        tokens = [piece for word in words for piece in self._word_pieces(word)]
+        if add_special_tokens:
+            tokens = ["[CLS]"] + tokens + ["[SEP]"]
+        if seq_len is not None:
+            seq_len = check_int("seq_len", seq_len, minimum=2 if add_special_tokens else 1)
+            if len(tokens) > seq_len:  # keep the start; [SEP] stays the last real token
+                tokens = tokens[: seq_len - 1] + ["[SEP]"] if add_special_tokens else tokens[:seq_len]
+            tokens = tokens + ["[PAD]"] * (seq_len - len(tokens))
+        ids = [self._ids[t] for t in tokens]
+        return ids, EncodingSteps(text, cleaned, words, tokens, ids)
+
     def encode(self, text: str, add_special_tokens: bool = True,
                seq_len: int | None = None) -> list[int]:
         """Ids of ``text``: ``[CLS] pieces... [SEP]``; the empty string gives ``[CLS, SEP]``.
@@ -241,15 +263,7 @@ class WordPieceTokenizer:
         With ``seq_len`` the list has exactly that length: padded with [PAD] on the right, or
         truncated keeping the start and ending with [SEP] (when special tokens are added).
         """
-        ids = [self._ids[p] for p in self.tokenize(text)]
-        if add_special_tokens:
-            ids = [self.cls_id] + ids + [self.sep_id]
-        if seq_len is None:
-            return ids
-        seq_len = check_int("seq_len", seq_len, minimum=2 if add_special_tokens else 1)
-        if len(ids) > seq_len:
-            ids = ids[: seq_len - 1] + [self.sep_id] if add_special_tokens else ids[:seq_len]
-        return ids + [self.pad_id] * (seq_len - len(ids))
+        return self.encode_and_show_work(text, add_special_tokens, seq_len)[0]
 
     def decode(self, ids, skip_special_tokens: bool = True) -> str:
         """Text from ids: pieces joined by spaces, "##" pieces glued to the piece before.

@@ -33,11 +33,15 @@ OUT = ROOT / "genai_lab" / "data" / "course_vocab.txt"
 N_WORDS = 4000      # whole words taken from BERT, in BERT's order
 N_SUFFIXES = 500    # "##" continuation pieces taken from BERT, in BERT's order
 EXTRA_WORDS = (     # the course's vocabulary, kept whole even if BERT's top words lack it
-    "ai", "attention", "bert", "decoder", "embedding", "embeddings", "encoder", "generative",
-    "gpt", "gradient", "logits", "matrix", "neural", "numpy", "probability", "sampling",
-    "softmax", "temperature", "token", "tokenizer", "tokens", "transformer", "vector",
-    "vocabulary", "moon", "sun", "rises", "sets", "east", "west", "north", "south", "cat", "dog",
-    "sleeps", "runs", "eats", "bird", "sings", "fish", "swims",
+    "ai", "attention", "bert", "corpus", "dataset", "decoder", "embedding", "embeddings",
+    "encoder", "generate", "generated", "generates", "generative", "gpt", "gradient",
+    "gradients", "hello", "layer", "layers", "logits", "matrix", "neural", "numpy", "pipeline",
+    "predict", "predicted", "predicts", "prediction", "predictions", "preprocessing",
+    "probabilities", "probability", "python", "sampling", "sentences", "softmax", "temperature",
+    "token", "tokenizer", "tokens", "transformer", "vector", "vectors", "vocabulary", "weights",
+    # words of the example sentences ("The sun rises in the east.")
+    "bird", "birds", "cat", "cats", "dog", "dogs", "east", "eats", "fish", "moon", "north",
+    "rises", "runs", "sets", "sings", "sleeps", "south", "sun", "swims", "west",
 )
 
 

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from genai_lab.wordpiece import WordPieceTokenizer, basic_tokenize, bert_vocab_path
+from genai_lab.wordpiece import WordPieceTokenizer, basic_tokenize, bert_normalize, bert_vocab_path
 
 ROOT = Path(__file__).resolve().parents[1]
 SPECIALS = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
@@ -59,6 +59,21 @@ def test_basic_tokenize_cleans_control_chars_whitespace_and_spaces_cjk():
 def test_basic_tokenize_rejects_non_str(bad):
     with pytest.raises(TypeError, match="text must be a str"):
         basic_tokenize(bad)
+    with pytest.raises(TypeError, match="text must be a str"):
+        bert_normalize(bad)
+
+
+def test_bert_normalize():
+    assert bert_normalize("Héllò\tWORLD\x00!") == "hello world!"
+    assert bert_normalize("Ａ東") == "ａ 東 "  # no NFKC in BERT: full-width stays full-width
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(max_size=40))
+def test_normalising_twice_changes_nothing(text):
+    once = bert_normalize(text)
+    assert basic_tokenize(once) == basic_tokenize(text)
+    assert all(word and not any(ch.isspace() for ch in word) for word in basic_tokenize(text))
 
 
 # ---- pass 2: greedy longest-match-first WordPiece ----------------------------------------------
@@ -171,6 +186,17 @@ def test_encode_padding_and_truncation_edges(course):
 def test_encode_rejects_bad_lengths(course, seq_len, error):
     with pytest.raises(error, match="seq_len"):
         course.encode("the cat", seq_len=seq_len)
+
+
+def test_encode_and_show_work_records_every_step():
+    tok = tiny("token", "##ization", "is", "fun", "!")
+    ids, steps = tok.encode_and_show_work("Tokenization  is FUN!", seq_len=9)
+    assert ids == steps.ids == tok.encode("Tokenization  is FUN!", seq_len=9)
+    assert steps.cleaned == "tokenization  is fun!"
+    assert steps.words == ["tokenization", "is", "fun", "!"]
+    assert steps.tokens == ["[CLS]", "token", "##ization", "is", "fun", "!", "[SEP]", "[PAD]", "[PAD]"]
+    assert "##ization" in str(steps) and "##ization" in steps._repr_html_()
+    assert json.loads(json.dumps(steps.to_dict()))["ids"] == ids
 
 
 def test_decode_merges_pieces_and_skips_specials():
