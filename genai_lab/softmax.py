@@ -38,10 +38,11 @@ def softmax(logits: object, temperature: float = 1.0, axis: int = -1) -> np.ndar
     """
     x, axis = _check_logits(logits, axis)
     temperature = check_float("temperature", temperature, minimum=0.0, min_inclusive=False)
-    shifted = x - x.max(axis=axis, keepdims=True)  # (..., V), every entry <= 0
     # Divide after the shift: a tiny T may push entries to -inf, whose exp is exactly 0;
-    # the maximum stays 0 / T = 0, so the denominator is always >= 1.
+    # the maximum stays 0 / T = 0, so the denominator is always >= 1. (A spread beyond the
+    # float range, e.g. 1e308 vs -1e308, also gives -inf, i.e. probability 0.)
     with np.errstate(over="ignore", under="ignore"):
+        shifted = x - x.max(axis=axis, keepdims=True)  # (..., V), every entry <= 0
         e = np.exp(shifted / temperature)
     return e / e.sum(axis=axis, keepdims=True)
 
@@ -52,8 +53,8 @@ def log_softmax(logits: object, axis: int = -1) -> np.ndarray:
     Same shapes and dtype rules as :func:`softmax`; every output entry is <= 0.
     """
     x, axis = _check_logits(logits, axis)
-    shifted = x - x.max(axis=axis, keepdims=True)  # (..., V)
-    with np.errstate(under="ignore"):
+    with np.errstate(over="ignore", under="ignore"):  # over: spreads beyond 1.8e308 -> -inf
+        shifted = x - x.max(axis=axis, keepdims=True)  # (..., V)
         log_norm = np.log(np.exp(shifted).sum(axis=axis, keepdims=True))  # (..., 1)
     return shifted - log_norm
 

@@ -6,6 +6,9 @@ import warnings
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
 
 from genai_lab.softmax import log_softmax, softmax, softmax_cross_entropy
 
@@ -71,6 +74,21 @@ def test_softmax_extreme_logits_do_not_overflow_or_warn():
         np.testing.assert_allclose(log_softmax([1000.0, 0.0]), [0.0, -1000.0])
         np.testing.assert_allclose(log_softmax([-1000.0, -1000.0]), np.log([0.5, 0.5]))
         assert np.all(np.isfinite(log_softmax([1000.0, -1000.0])))
+
+
+@settings(max_examples=200, deadline=None)
+@given(arrays(np.float64, st.integers(1, 12),
+              elements=st.floats(-1e308, 1e308, allow_nan=False, allow_infinity=False)),
+       st.floats(1e-3, 1e3))
+def test_softmax_any_finite_logits_give_a_distribution(x, temperature):
+    with no_warnings():
+        p = softmax(x, temperature=temperature)
+        logp = log_softmax(x)
+    assert np.all(np.isfinite(p)) and np.all(p >= 0)
+    assert abs(p.sum() - 1.0) < 1e-12
+    assert p[np.argmax(x)] == p.max()  # the largest logit gets the largest probability
+    assert np.all(logp <= 0.0) and not np.any(np.isnan(logp))
+    assert logp[np.argmax(x)] == logp.max()
 
 
 def test_softmax_axis_on_non_square_batch():
