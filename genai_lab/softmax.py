@@ -95,13 +95,16 @@ def softmax_cross_entropy(logits: object, targets: object,
     if n_kept == 0:
         raise ValueError(f"every target equals ignore_index={ignore_index}: "
                          "there is nothing to average the loss over")
-    rows = np.flatnonzero(keep)  # (n,)
+    everything = n_kept == flat_y.size
+    rows = slice(None) if everything else np.flatnonzero(keep)  # the n kept positions
     logp = log_softmax(flat_x[rows], axis=-1)  # (n, V)
     picked = flat_y[rows]  # (n,)
     loss = float(-logp[np.arange(n_kept), picked].mean())
     grad = np.exp(logp)  # (n, V) softmax probabilities
     grad[np.arange(n_kept), picked] -= 1.0
     grad /= n_kept
-    dlogits = np.zeros_like(flat_x)  # (N, V)
+    if everything:
+        return loss, grad.reshape(x.shape)
+    dlogits = np.zeros_like(flat_x)  # (N, V), zero rows for ignored positions
     dlogits[rows] = grad
     return loss, dlogits.reshape(x.shape)
