@@ -30,9 +30,9 @@ from genai_lab._checks import check_float, check_int, check_str
 from genai_lab.corpus import _split_words
 
 # A sentence ends at ".", "!" or "?" (optionally followed by a closing quote or bracket),
-# then whitespace, then something that can start a sentence: a capital, a digit, a quote or
-# an opening bracket. So "e.g. the" and "3.14" are not split, "Mr. Smith" is (documented).
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]?\s+(?=[A-Z0-9\"'(\[])")
+# then whitespace, then something that can start a sentence (see _STARTS_SENTENCE). So
+# "e.g. the" and "3.14" are not split, "Mr. Smith" is (documented).
+_SENTENCE_END = re.compile(r"[.!?][\"')\]]?\s+")
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _UNITS = ("sentence", "paragraph", "line")
 
@@ -51,11 +51,17 @@ def _split_text(text: str, unit: str) -> list[str]:
     return sentences
 
 
+def _starts_sentence(char: str) -> bool:
+    """A capital letter (any alphabet), a digit, a quote or an opening bracket."""
+    return char.isupper() or char.isdigit() or char in "\"'(["
+
+
 def _split_sentences(paragraph: str) -> list[str]:
     pieces, start = [], 0
     for match in _SENTENCE_END.finditer(paragraph):
-        pieces.append(paragraph[start:match.start() + len(match.group(0).rstrip())])
-        start = match.end()
+        if match.end() < len(paragraph) and _starts_sentence(paragraph[match.end()]):
+            pieces.append(paragraph[start:match.start() + len(match.group(0).rstrip())])
+            start = match.end()
     pieces.append(paragraph[start:])
     return pieces
 
