@@ -204,7 +204,7 @@ def select_next(logits: object, config: SamplingConfig, rng: np.random.Generator
     if config.top_p is not None:
         probs = _top_p(probs, config.top_p)
     if config.method == "greedy":
-        token, u = int(_ranked(probs)[0]), None
+        token, u = int(np.argmax(probs)), None  # first maximum = lowest id among ties
     else:
         u = float(rng.random())
         token = _draw(probs, u)
