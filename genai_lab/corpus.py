@@ -31,6 +31,7 @@ from __future__ import annotations
 import bisect
 import math
 import re
+import unicodedata
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
@@ -42,23 +43,45 @@ END = "[END]"  # key of "the sentence ends here" in next_word_distribution()
 START = "[START]"  # context token before the first word, used by ngram_entropy_per_token()
 
 _NONTERMINAL = re.compile(r"[A-Z][A-Z0-9_]*\Z")
-_TOKEN = re.compile(r"(?:[^\W_]|')+|[^\w\s]|_")  # a word, or one punctuation character
+
+
+def _is_word_char(ch: str) -> bool:
+    """Letters, digits (and the combining marks that decorate them) and apostrophes."""
+    return ch == "'" or unicodedata.category(ch)[0] in "LMN"
+
+
+def _is_word(token: str) -> bool:
+    """True for a word token, False for a punctuation token."""
+    return bool(token) and _is_word_char(token[0])
 
 
 def _split_words(text: str) -> list[str]:
-    """Lowercase ``text`` and split it into word and punctuation tokens.
+    """Normalise ``text`` (NFKC, lowercase) and split it into word and punctuation tokens.
 
     Same rules as ``genai_lab.tokenizer.split_words``: words are runs of letters, digits and
     apostrophes; every other non-space character is a token of its own.
     """
-    return _TOKEN.findall(text.lower())
+    tokens: list[str] = []
+    word = ""  # the word being read
+    for ch in unicodedata.normalize("NFKC", text).lower():
+        if _is_word_char(ch):
+            word += ch
+            continue
+        if word:
+            tokens.append(word)
+            word = ""
+        if not ch.isspace():
+            tokens.append(ch)
+    if word:
+        tokens.append(word)
+    return tokens
 
 
 def _render(tokens: Sequence[str]) -> str:
     """Turn tokens back into a sentence: spaces between words, punctuation attached, capital."""
     text = ""
     for tok in tokens:
-        if text and _TOKEN.fullmatch(tok) and (tok[0].isalnum() or tok[0] == "'"):
+        if text and _is_word(tok):
             text += " " + tok
         else:
             text += tok

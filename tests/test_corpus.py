@@ -37,6 +37,14 @@ def test_split_words_matches_the_tokenizer_rules():
     assert _split_words("Don't  STOP, 42 times!") == ["don't", "stop", ",", "42", "times", "!"]
 
 
+@pytest.mark.parametrize("text", [
+    "The sun rises in the east.", "  Don't\tSTOP,\n42 times!! ", "Café crème_brûlée (ok)?",
+    "ﬁne Ａ\u00a0b", "e\u0301t\u00e9 \u00bd-time", "", "...", "l'été's  end"])
+def test_split_words_agrees_with_the_tokenizer(text):
+    from genai_lab.tokenizer import split_words
+    assert _split_words(text) == split_words(text)
+
+
 def test_render_is_the_inverse_of_split_words(samples):
     for tokens in samples[:500]:
         text = _render(tokens)
