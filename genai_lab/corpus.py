@@ -280,6 +280,21 @@ class Grammar:
         """
         return self.entropy_per_sentence() / (self.mean_tokens() + 1.0)
 
+    def summary(self) -> dict[str, float]:
+        """The numbers the book quotes about the language, all computed from the enumeration.
+
+        ``n_sentences`` distinct sentences, ``vocabulary_size`` words ("." excluded),
+        ``mean_words`` per sentence, ``entropy_per_sentence`` and ``entropy_per_token``
+        (the loss floor, nats), ``bigram_entropy_per_token`` (the best bigram loss, nats).
+        """
+        dist = self._enumerate()
+        return {"n_sentences": len(dist),
+                "vocabulary_size": sum(1 for tok in self.vocabulary() if _is_word(tok)),
+                "mean_words": float(sum(p * sum(map(_is_word, seq)) for seq, p in dist.items())),
+                "entropy_per_sentence": self.entropy_per_sentence(),
+                "entropy_per_token": self.entropy_per_token(),
+                "bigram_entropy_per_token": self.ngram_entropy_per_token(2)}
+
     def ngram_entropy_per_token(self, n: int = 2) -> float:
         """Best achievable loss (nats per predicted token) of an n-gram model on the language.
 
@@ -459,7 +474,7 @@ def _default_rules() -> dict[str, list[tuple[float, str]]]:
         "BIRD_FLIES": [(1, "over the river"), (1, "across the sky"), (1, "above the fields"),
                        (1, "to the south"), (1, "far away")],
         "BIRD_NEST": [(1, "tree"), (1, "barn"), (1, "garden"), (1, "roof")],
-        "BIRD_SITS": [(1, "roof"), (1, "fence"), (1, "window")],
+        "BIRD_SITS": [(1, "roof"), (1, "fence"), (1, "wall")],
         "BIRD_SG_MORE": [(60, ""), (15, "and sings sweetly"), (15, "and flies away"),
                          (10, "and looks for food")],
         "BIRD_PL_MORE": [(60, ""), (15, "and sing sweetly"), (15, "and fly away"),

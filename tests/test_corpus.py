@@ -232,6 +232,16 @@ def test_structure_a_bigram_cannot_capture(grammar):
     assert grammar.ngram_entropy_per_token(longest + 2) == pytest.approx(floor, abs=1e-9)
 
 
+def test_summary_agrees_with_the_methods(grammar):
+    summary = grammar.summary()
+    dist = grammar.sentence_distribution()
+    assert summary["n_sentences"] == len(dist)
+    assert summary["vocabulary_size"] == len(grammar.vocabulary()) - 1  # all but "."
+    assert summary["mean_words"] == pytest.approx(grammar.mean_tokens() - 1)  # one "." each
+    assert summary["entropy_per_token"] == grammar.entropy_per_token()
+    assert summary["bigram_entropy_per_token"] == grammar.ngram_entropy_per_token(2)
+
+
 def test_sentence_distribution_returns_a_copy(grammar):
     dist = grammar.sentence_distribution()
     key = ("the", "sun", "rises", "in", "the", "east", ".")
