@@ -65,7 +65,7 @@ def _is_punctuation(ch: str) -> bool:
 
 def _is_cjk(ch: str) -> bool:
     cp = ord(ch)
-    return any(lo <= cp <= hi for lo, hi in _CJK_RANGES)
+    return cp >= 0x3400 and any(lo <= cp <= hi for lo, hi in _CJK_RANGES)
 
 
 def bert_normalize(text: str) -> str:
@@ -74,9 +74,11 @@ def bert_normalize(text: str) -> str:
     check_str("text", text)
     chars = []
     for ch in text:
-        if ch == "\0" or ch == "\ufffd" or _is_control(ch):
+        if " " < ch < "\x7f":
+            chars.append(ch)                          # printable ASCII: the common, fast case
+        elif ch == "\0" or ch == "\ufffd" or _is_control(ch):
             continue                                  # drop invisible control characters
-        if _is_whitespace(ch):
+        elif _is_whitespace(ch):
             chars.append(" ")
         elif _is_cjk(ch):
             chars.append(f" {ch} ")                   # each CJK character is a word
