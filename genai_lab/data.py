@@ -82,11 +82,21 @@ def _read_txt(path: Path) -> str:
     return text
 
 
+def _is_visible_txt(path: Path, root: Path) -> bool:
+    """A .txt file (or broken link to one) that is not hidden, and not in a hidden folder."""
+    parts = path.relative_to(root).parts
+    return (path.suffix.lower() == ".txt" and not path.is_dir()
+            and not any(part.startswith(".") for part in parts))
+
+
 def load_text(path: str | os.PathLike, unit: str = "sentence") -> list[str]:
     """Read a UTF-8 .txt file, or every .txt file under a folder, into a list of samples.
 
-    A folder is searched recursively and its files are read in sorted path order, so the
-    result is the same on every machine. Each file is cut into samples by ``unit``:
+    A folder is searched recursively for files ending in ".txt" (any case), skipping hidden
+    files and folders (names starting with ".", such as ``.ipynb_checkpoints``); they are
+    read in sorted order of their path inside the folder, so the result is the same on every
+    machine. A single file is read whatever its name. Each file is cut into samples by
+    ``unit``:
 
     - ``"sentence"`` (default): paragraphs are separated by blank lines, the lines of a
       paragraph are joined with single spaces, and a paragraph is cut after ".", "!" or "?"
@@ -107,7 +117,8 @@ def load_text(path: str | os.PathLike, unit: str = "sentence") -> list[str]:
     if not root.exists():
         raise FileNotFoundError(f"no such file or folder: {str(root)!r}")
     if root.is_dir():
-        files = sorted(p for p in root.rglob("*.txt") if not p.is_dir())
+        files = sorted((p for p in root.rglob("*") if _is_visible_txt(p, root)),
+                       key=lambda p: p.relative_to(root).parts)
         if not files:
             raise ValueError(f"folder {str(root)!r} contains no .txt files")
     else:

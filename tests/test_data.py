@@ -39,7 +39,12 @@ def test_load_text_reads_a_folder_recursively_in_sorted_order(tmp_path):
     (tmp_path / "sub" / "c.txt").write_text("Nested file.", encoding="utf-8")
     (tmp_path / "notes.md").write_text("Not text to read.", encoding="utf-8")
     (tmp_path / "dir.txt").mkdir()  # a folder named like a text file is not a file to read
-    assert load_text(tmp_path) == ["First file.", "Second file.", "Nested file."]
+    (tmp_path / "Upper.TXT").write_text("Upper case suffix.", encoding="utf-8")
+    (tmp_path / ".hidden.txt").write_text("Hidden file.", encoding="utf-8")
+    (tmp_path / ".ipynb_checkpoints").mkdir()
+    (tmp_path / ".ipynb_checkpoints" / "a-checkpoint.txt").write_text("Copy.", encoding="utf-8")
+    assert load_text(tmp_path) == ["Upper case suffix.", "First file.", "Second file.",
+                                   "Nested file."]
 
 
 def test_load_text_missing_path(tmp_path):
