@@ -111,7 +111,7 @@ class Grammar:
         self.start = check_str("start", start, allow_empty=False)
         if start not in rules:
             raise ValueError(f"start symbol {start!r} has no rule; rules define "
-                             f"{sorted(rules)[:10]}")
+                             f"{sorted(map(str, rules))[:10]}")
         # maximum number of distinct sentences enumerate() may produce before it gives up
         self.max_sentences = check_int("max_sentences", max_sentences, minimum=1)
         # nonterminal -> list of (probability, tuple of symbols)
@@ -126,6 +126,12 @@ class Grammar:
             for name, alts in self._rules.items()}
         self._distribution: dict[tuple[str, ...], float] | None = None  # lazy enumeration
         self._sorted: tuple[list[tuple[str, ...]], list[float]] | None = None  # for prefixes
+
+    @property
+    def rules(self) -> dict[str, list[tuple[float, str]]]:
+        """The rules as normalised data: nonterminal -> [(probability, expansion string)]."""
+        return {name: [(p, " ".join(symbols)) for p, symbols in alts]
+                for name, alts in self._rules.items()}
 
     # ---------------------------------------------------------------- construction checks
     @staticmethod

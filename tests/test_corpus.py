@@ -73,6 +73,13 @@ def test_tiny_grammar_distribution_and_entropy_by_hand():
     assert g.vocabulary() == sorted({".", "the", "sun", "moon", "shines", "brightly"})
 
 
+def test_rules_are_normalised_data():
+    assert tiny().rules == {"S": [(0.75, "the sun SHINES ."), (0.25, "the moon SHINES .")],
+                            "SHINES": [(0.5, "shines"), (0.5, "shines brightly")]}
+    g = Grammar(tiny().rules)  # the normalised rules describe the same grammar
+    assert g.sentence_distribution() == pytest.approx(tiny().sentence_distribution())
+
+
 def test_ambiguous_derivations_add_up():
     g = Grammar({"S": [(1, "A ."), (1, "B .")], "A": [(1, "hi there")],
                  "B": [(1, "hi C")], "C": [(1, "there"), (3, "you")]})
