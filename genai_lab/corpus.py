@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import bisect
 import math
+import numbers
 import re
 import unicodedata
 from collections import defaultdict
@@ -150,7 +151,7 @@ class Grammar:
                 raise TypeError(f"rule {name!r}: each alternative must be a (weight, expansion "
                                 f"string) pair, got {alt!r:.80}")
             weight, expansion = alt
-            if isinstance(weight, bool) or not isinstance(weight, (int, float)) \
+            if isinstance(weight, bool) or not isinstance(weight, numbers.Real) \
                     or not math.isfinite(weight) or weight <= 0:
                 raise ValueError(f"rule {name!r}: weights must be positive finite numbers, "
                                  f"got {weight!r} for {expansion!r}")
