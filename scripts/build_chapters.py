@@ -339,14 +339,34 @@ render_quiz("11_key_insight", title="Course quiz")
 
 
 # ------------------------------------------------------------------- placeholders
+STAGE_NAMES = ["Data collection", "Preprocessing", "Feature engineering", "Model training",
+               "Generation"]
+LAYER_NAMES = ["Input tokenization", "Embedding layer", "Neural network layers",
+               "Softmax activation", "Word selection"]
+
+
 def placeholder(stem: str) -> nbformat.NotebookNode:
     title, modules = PLANNED[stem]
+    index = list(PLANNED).index(stem)
+    names, kind = (STAGE_NAMES, "pipeline") if index < 5 else (LAYER_NAMES, "prediction")
     return notebook([
         md(f"""
 # {title}
 
 {PLACEHOLDER_MARK} This chapter is being written. It will use `{modules}` to show this
-stage with real, executed code, a figure, something to change and re-run, and a short quiz.
+step with real, executed code, a figure, something to change and re-run, and a short quiz.
+"""),
+        md(f"""
+## Where this step sits in the {kind}
+"""),
+        code(f"""
+from genai_lab.plotting import figure_with_alt, stage_diagram
+
+fig, alt = stage_diagram({names!r}, highlight={index % 5})
+figure_with_alt(fig, alt)
+"""),
+        md("""
+## Check yourself
 """),
         code(f"""
 from genai_lab.quiz import render_quiz
