@@ -30,7 +30,7 @@ from genai_lab._checks import check_float, check_int, check_str
 from genai_lab.corpus import _is_word, _split_words
 
 # A sentence ends at ".", "!" or "?" (optionally followed by a closing quote or bracket),
-# then whitespace, then something that can start a sentence (see _STARTS_SENTENCE). So
+# then whitespace, then something that can start a sentence (see _starts_sentence). So
 # "e.g. the" and "3.14" are not split, "Mr. Smith" is (documented).
 _SENTENCE_END = re.compile(r"[.!?][\"')\]]?\s+")
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
