@@ -130,8 +130,8 @@ def _sampling(args: argparse.Namespace):
 
 
 def cmd_generate(args: argparse.Namespace) -> None:
-    from .generate import generate
     sampling = _sampling(args)  # checks the numbers before any training starts
+    from .generate import generate
     trained = _load_model(args)
     gen = generate(trained.model, trained.tokenizer, args.text,
                    max_new_tokens=args.max_new_tokens, sampling=sampling, seed=args.seed)
@@ -143,8 +143,8 @@ def cmd_generate(args: argparse.Namespace) -> None:
 
 
 def cmd_trace(args: argparse.Namespace) -> None:
-    from .predict import prediction_trace
     sampling = _sampling(args)
+    from .predict import prediction_trace
     trained = _load_model(args)
     trace = prediction_trace(trained.model, trained.tokenizer, args.text,
                              sampling=sampling, seed=args.seed)

@@ -1,0 +1,87 @@
+"""The command line: output, --json, and one-line errors with exit code 2."""
+import json
+import subprocess
+import sys
+
+import pytest
+
+from genai_lab.cli import main
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_pipeline_prints_the_seed_shapes(capsys):
+    code, out, err = run(capsys, "pipeline", "--samples", "10000", "--seq-len", "50",
+                         "--dim", "768")
+    assert code == 0, err
+    assert "10000 x 50 x 768" in out and "10000 x 50" in out
+    assert "[CLS]=101" in out
+
+
+def test_pipeline_json(capsys):
+    code, out, _ = run(capsys, "pipeline", "--samples", "30", "--seq-len", "10", "--dim", "8",
+                       "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert [s["output_shape"] for s in data["stages"]] == [[30], [30, 10], [30, 10, 8]]
+
+
+def test_corpus_stats_and_file(capsys, tmp_path):
+    code, out, _ = run(capsys, "corpus", "--samples", "200", "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert len(data["examples"]) == 5 and data["source"].startswith("default grammar")
+    f = tmp_path / "book.txt"
+    f.write_text("The river runs to the sea.\n\nIt never stops.\n", encoding="utf-8")
+    code, out, _ = run(capsys, "corpus", str(f))
+    assert code == 0 and "river" in out
+
+
+def test_tokenize_with_bert_vocab(capsys):
+    from genai_lab.wordpiece import bert_vocab_path
+    vocab = bert_vocab_path()
+    assert vocab is not None, "BERT's vocab.txt is missing: run `make test`, which installs it"
+    code, out, _ = run(capsys, "tokenize", "This is a example", "--vocab", str(vocab))
+    assert code == 0
+    assert out.strip().splitlines()[-1] == "[101, 2023, 2003, 1037, 2742, 102]"
+    code, out, _ = run(capsys, "tokenize", "This is a example", "--vocab", str(vocab), "--json")
+    assert json.loads(out)["ids"] == [101, 2023, 2003, 1037, 2742, 102]
+
+
+def test_tokenize_with_course_vocab(capsys):
+    code, out, _ = run(capsys, "tokenize", "The sun rises.", "--json")
+    data = json.loads(out)
+    assert code == 0 and data["ids"][0] == 101 and data["ids"][-1] == 102
+
+
+@pytest.mark.parametrize("argv, fragment", [
+    (["pipeline", "--samples", "0"], "n_samples must be >= 1"),
+    (["pipeline", "--seq-len", "-4"], "seq_len must be >= 2"),
+    (["pipeline", "--samples", "ten"], "invalid int value"),
+    (["corpus", "/no/such/folder"], "/no/such/folder"),
+    (["tokenize", "hi", "--vocab", "/no/such/vocab.txt"], "vocab.txt"),
+    (["generate", "The sun", "--temperature", "0"], "temperature"),
+    (["generate", "The sun", "--top-k", "0"], "top_k"),
+    (["generate", "The sun", "--top-p", "1.5"], "top_p"),
+    (["trace", "The sun", "--temperature", "-1"], "temperature"),
+    (["nonsense"], "invalid choice"),
+])
+def test_bad_input_is_one_line_and_exit_2(argv, fragment):
+    proc = subprocess.run([sys.executable, "-m", "genai_lab", *argv], capture_output=True,
+                          text=True, timeout=300)
+    assert proc.returncode == 2, proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1, proc.stderr
+    assert fragment in lines[0]
+    assert "Traceback" not in proc.stderr
+
+
+def test_every_subcommand_has_help():
+    for cmd in ("pipeline", "corpus", "tokenize", "train", "generate", "trace"):
+        proc = subprocess.run([sys.executable, "-m", "genai_lab", cmd, "--help"],
+                              capture_output=True, text=True, timeout=60)
+        assert proc.returncode == 0 and "--json" in proc.stdout, cmd
