@@ -122,9 +122,11 @@ class WordPieceTokenizer:
 
     def __init__(self, vocab: list[str], max_input_chars_per_word: int = 100) -> None:
         # max_input_chars_per_word: longer words become [UNK] (BERT's default is 100)
-        if isinstance(vocab, str) or not all(isinstance(t, str) for t in vocab):
-            raise TypeError("vocab must be a list of token strings")
+        if isinstance(vocab, (str, bytes)):
+            raise TypeError("vocab must be a list of token strings, got a single string")
         vocab = list(vocab)
+        if not all(isinstance(t, str) for t in vocab):
+            raise TypeError("vocab must be a list of token strings")
         for i, token in enumerate(vocab):
             if not token or token != token.strip() or "\n" in token:
                 raise ValueError(f"vocab entry {i} is {token!r}: tokens must be non-empty "
