@@ -23,7 +23,7 @@ from ._checks import check_int, check_str
 def format_value(value: Any, digits: int = 4) -> str:
     """Format one cell for display: shapes as ``10000 x 50``, floats with ``digits``."""
     if isinstance(value, tuple) and all(isinstance(v, (int, np.integer)) for v in value):
-        return " x ".join(str(int(v)) for v in value) if value else "scalar"
+        return " x ".join(str(int(v)) for v in value) if value else "-"
     if isinstance(value, (float, np.floating)):
         return f"{float(value):.{digits}g}"
     if isinstance(value, (list, np.ndarray)):
