@@ -1,0 +1,159 @@
+"""A restricted, data-only codec for values crossing the sandbox boundary.
+
+Only plain data crosses between the trusted grader and the student's sandbox process:
+None, bool, int, float, complex, str, bytes, list, tuple, dict, set, numpy arrays of
+numeric/bool/str dtype, numpy scalars, and ``np.random.Generator`` (as its bit-generator
+state). Anything else the student returns travels as an opaque handle ``["h", id, type]``.
+
+Decoding builds values of *exactly* these builtin/numpy types from JSON, so a student
+cannot smuggle an object whose ``__eq__`` says True to everything, a float subclass or a
+patched ndarray into the trusted test process: the test sees only pristine data.
+
+This module is also sent verbatim into the sandbox (it must stay self-contained: stdlib
+and numpy imports only, no package-relative imports).
+"""
+import base64
+import json
+import math
+import struct
+
+import numpy as np
+
+MAX_DEPTH = 64                      # nesting limit for containers
+_ARRAY_KINDS = "biufcU"             # numpy dtype kinds allowed to cross (never "O")
+
+
+class CodecError(ValueError):
+    """A value that cannot be encoded, or a message that is not valid codec data."""
+
+
+def _f(x):
+    return float.hex(float(x))
+
+
+def encode(value, handle_of=None, depth=0):
+    """Encode ``value`` into JSON-able tagged lists.
+
+    ``handle_of(obj) -> int`` is called for values that are not plain data; when it is
+    None such values raise ``CodecError``.
+    """
+    if depth > MAX_DEPTH:
+        raise CodecError("value nested too deeply")
+    t = type(value)
+    if value is None:
+        return ["n"]
+    if t is bool:
+        return ["b", value]
+    if t is int:
+        return ["i", str(value)]
+    if t is float:
+        return ["f", _f(value)]
+    if t is complex:
+        return ["c", _f(value.real), _f(value.imag)]
+    if t is str:
+        return ["s", value]
+    if t is bytes:
+        return ["y", base64.b64encode(value).decode("ascii")]
+    if t is list or t is tuple or t is set or t is frozenset:
+        tag = {list: "l", tuple: "u", set: "e", frozenset: "e"}[t]
+        return [tag, [encode(v, handle_of, depth + 1) for v in value]]
+    if t is dict:
+        return ["d", [[encode(k, handle_of, depth + 1), encode(v, handle_of, depth + 1)]
+                      for k, v in value.items()]]
+    if t is np.ndarray and value.dtype.kind in _ARRAY_KINDS:
+        arr = np.ascontiguousarray(value)
+        return ["a", arr.dtype.str, list(arr.shape), base64.b64encode(arr.tobytes()).decode("ascii")]
+    if isinstance(value, np.generic) and type(value).__module__ == "numpy" \
+            and np.dtype(t).kind in _ARRAY_KINDS:
+        arr = np.asarray(value)
+        return ["g", arr.dtype.str, base64.b64encode(arr.tobytes()).decode("ascii")]
+    if t is np.random.Generator:
+        bg = value.bit_generator
+        return ["r", type(bg).__name__, json.dumps(bg.state)]
+    if handle_of is not None:
+        return ["h", int(handle_of(value)), t.__name__[:80]]
+    raise CodecError(f"cannot send a value of type {t.__name__} across the sandbox boundary")
+
+
+def _dtype(code):
+    if not isinstance(code, str) or len(code) > 16:
+        raise CodecError("bad dtype")
+    dt = np.dtype(code)
+    if dt.kind not in _ARRAY_KINDS or dt.hasobject or dt.fields is not None:
+        raise CodecError(f"dtype {code!r} is not allowed")
+    return dt
+
+
+def decode(data, make_handle=None, depth=0):
+    """Decode tagged lists into fresh values of exact builtin/numpy types."""
+    if depth > MAX_DEPTH:
+        raise CodecError("value nested too deeply")
+    if not isinstance(data, list) or not data or not isinstance(data[0], str):
+        raise CodecError("malformed value")
+    tag = data[0]
+    if tag == "n":
+        return None
+    if tag == "b" and len(data) == 2 and type(data[1]) is bool:
+        return bool(data[1])
+    if tag == "i" and len(data) == 2 and type(data[1]) is str and len(data[1]) < 5000:
+        return int(data[1])
+    if tag == "f" and len(data) == 2 and type(data[1]) is str:
+        return float.fromhex(data[1])
+    if tag == "c" and len(data) == 3:
+        return complex(float.fromhex(data[1]), float.fromhex(data[2]))
+    if tag == "s" and len(data) == 2 and type(data[1]) is str:
+        return str(data[1])
+    if tag == "y" and len(data) == 2 and type(data[1]) is str:
+        return bytes(base64.b64decode(data[1]))
+    if tag in ("l", "u", "e") and len(data) == 2 and isinstance(data[1], list):
+        items = [decode(v, make_handle, depth + 1) for v in data[1]]
+        if tag == "l":
+            return items
+        if tag == "u":
+            return tuple(items)
+        try:
+            return set(items)
+        except TypeError as exc:
+            raise CodecError("unhashable set item") from exc
+    if tag == "d" and len(data) == 2 and isinstance(data[1], list):
+        out = {}
+        for pair in data[1]:
+            if not isinstance(pair, list) or len(pair) != 2:
+                raise CodecError("malformed dict item")
+            key = decode(pair[0], None, depth + 1)
+            try:
+                out[key] = decode(pair[1], make_handle, depth + 1)
+            except TypeError as exc:
+                raise CodecError("unhashable dict key") from exc
+        return out
+    if tag == "a" and len(data) == 4:
+        dt = _dtype(data[1])
+        shape = data[2]
+        if not isinstance(shape, list) or len(shape) > 32 or \
+                not all(type(n) is int and n >= 0 for n in shape):
+            raise CodecError("bad array shape")
+        raw = base64.b64decode(data[3])
+        if len(raw) != math.prod(shape) * dt.itemsize:
+            raise CodecError("array data does not match its shape")
+        return np.frombuffer(raw, dtype=dt).reshape(shape).copy()
+    if tag == "g" and len(data) == 3:
+        dt = _dtype(data[1])
+        raw = base64.b64decode(data[2])
+        if len(raw) != dt.itemsize:
+            raise CodecError("scalar data does not match its dtype")
+        return np.frombuffer(raw, dtype=dt)[0]
+    if tag == "r" and len(data) == 3 and data[1] in ("PCG64", "PCG64DXSM", "MT19937",
+                                                      "Philox", "SFC64"):
+        bg = getattr(np.random, data[1])()
+        bg.state = json.loads(data[2])
+        return np.random.Generator(bg)
+    if tag == "h" and len(data) == 3 and type(data[1]) is int and make_handle is not None:
+        return make_handle(int(data[1]), str(data[2]))
+    raise CodecError(f"malformed value with tag {tag!r}")
+
+
+# ---- framing: 8-byte big-endian length + UTF-8 JSON -------------------------------------
+
+def pack(message):
+    body = json.dumps(message, separators=(",", ":"), allow_nan=False).encode("utf-8")
+    return struct.pack(">Q", len(body)) + body

@@ -1,0 +1,96 @@
+"""The single writer: load result files into the nbgrader gradebook, idempotently.
+
+Each result sets (never adds to) the auto scores of one submission, so loading the same
+results twice, or after an interrupted load, leaves the same gradebook. If the gradebook
+does not know the assignment yet (``nbgrader generate_assignment`` not run), its notebooks
+and grade cells are created from the teacher's source notebooks.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from nbgrader.api import Gradebook, MissingEntry
+
+from .course import Course
+from .notebook import _kind, teacher_cells
+
+
+def _ensure_assignment(gb: Gradebook, course: Course, assignment: str) -> None:
+    try:
+        gb.find_assignment(assignment)
+        return
+    except MissingEntry:
+        pass
+    gb.update_or_create_assignment(assignment)
+    for path in course.source_notebooks(assignment):
+        gb.update_or_create_notebook(path.stem, assignment)
+        for cell in teacher_cells(path):
+            if not cell["id"]:
+                continue
+            tags, kind = cell["tags"], _kind(cell["tags"], cell["type"])
+            if tags.get("grade"):
+                gb.update_or_create_grade_cell(cell["id"], path.stem, assignment,
+                                               max_score=float(tags.get("points") or 0),
+                                               cell_type=cell["type"])
+            if kind == "answer":
+                gb.update_or_create_solution_cell(cell["id"], path.stem, assignment,
+                                                  cell_type=cell["type"])
+
+
+def _timestamp(course: Course, student: str, assignment: str):
+    ts = course.submitted(student, assignment) / "timestamp.txt"
+    if not ts.is_file():
+        return None
+    text = ts.read_text().strip()
+    for parse in (dt.datetime.fromisoformat,
+                  lambda t: dt.datetime.strptime(t, "%Y-%m-%d %H:%M:%S.%f %Z")):
+        try:
+            return parse(text)
+        except ValueError:
+            continue
+    return None
+
+
+def load_results(course: Course, results: list[dict]) -> None:
+    """Write ``results`` (dicts from ``grade_submission``) into ``course``'s gradebook."""
+    with Gradebook(course.gradebook_url) as gb:
+        for assignment in sorted({r["assignment"] for r in results}):
+            _ensure_assignment(gb, course, assignment)
+        for r in sorted(results, key=lambda r: (r["assignment"], r["student"])):
+            gb.update_or_create_student(r["student"])
+            kwargs = {}
+            stamp = _timestamp(course, r["student"], r["assignment"])
+            if stamp is not None:
+                kwargs["timestamp"] = stamp
+            gb.update_or_create_submission(r["assignment"], r["student"], **kwargs)
+            for nb_name, nb in r["notebooks"].items():
+                sub_nb = gb.find_submission_notebook(nb_name, r["assignment"], r["student"])
+                sub_nb.flagged = bool(nb["flags"]) or nb["status"] == "grader-error"
+                for cell in nb["cells"]:
+                    grade = gb.find_grade(cell["grade_id"], nb_name, r["assignment"],
+                                          r["student"])
+                    if cell["status"] == "manual":
+                        grade.auto_score = None
+                        grade.needs_manual_grade = True
+                    else:
+                        grade.auto_score = float(cell["score"] or 0.0)
+                        grade.needs_manual_grade = False
+            gb.db.commit()
+
+
+def snapshot(course: Course) -> dict:
+    """The gradebook's content without ids/timings: what two equivalent runs must share."""
+    out = {}
+    with Gradebook(course.gradebook_url) as gb:
+        for a in gb.assignments:
+            for sub in gb.assignment_submissions(a.name):
+                for nb in sub.notebooks:
+                    for g in nb.grades:
+                        out[(a.name, sub.student.id, nb.name, g.name)] = (
+                            g.auto_score, g.manual_score, g.needs_manual_grade, nb.flagged)
+    return out
+
+
+def results_in(folder: Path) -> list[Path]:
+    return sorted(folder.glob("*/*.json"))

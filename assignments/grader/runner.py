@@ -1,0 +1,155 @@
+"""The program that runs INSIDE the sandbox: executes the student's cells, answers calls.
+
+It is sent to the sandboxed interpreter as source text (after ``codec.py``), so it has
+no imports from this package. Everything here is untrusted territory: the student's code
+runs in this process and may rewrite any of it. The trusted side therefore never relies on
+this process for anything but data (decoded by ``codec.decode`` into exact types) and never
+sends it test code, expected values or hidden tests — only the arguments of calls.
+
+Protocol (one request, one reply, each framed by ``codec.pack``):
+  {"id", "op": "run_cell", "source"}            -> {"id", "status", "ename", "evalue", "output"}
+  {"id", "op": "get", "name"}                   -> {"id", "value"} | {"id", "missing": true}
+  {"id", "op": "call", "target", "args", "kwargs"} -> {"id", "value", "writeback"} | {"id", "exc"}
+  {"id", "op": "getattr"|"getitem"|"len"|"list", ...} -> same as call
+"""
+import io
+import os
+import struct
+import sys
+
+OUTPUT_LIMIT = 4000          # characters of a cell's printed output kept for feedback
+
+
+class _Bounded(io.TextIOBase):
+    """A text stream that keeps the first OUTPUT_LIMIT characters and counts the rest."""
+
+    def __init__(self):
+        self.parts, self.size = [], 0
+
+    def writable(self):
+        return True
+
+    def write(self, text):
+        text = str(text)
+        if self.size < OUTPUT_LIMIT:
+            self.parts.append(text[: OUTPUT_LIMIT - self.size])
+        self.size += len(text)
+        return len(text)
+
+    def text(self):
+        out = "".join(self.parts)
+        if self.size > OUTPUT_LIMIT:
+            out += f"\n... [{self.size - OUTPUT_LIMIT} more characters of output cut]"
+        return out
+
+
+def _read_exact(fd, n):
+    chunks = []
+    while n:
+        b = os.read(fd, min(n, 1 << 20))
+        if not b:
+            raise EOFError
+        chunks.append(b)
+        n -= len(b)
+    return b"".join(chunks)
+
+
+def _serve(rpc_in, rpc_out):
+    import json
+    from IPython.core.interactiveshell import InteractiveShell
+    from traitlets.config import Config
+
+    cfg = Config()
+    cfg.HistoryManager.enabled = False
+    cfg.InteractiveShell.colors = "NoColor"
+    cfg.InteractiveShell.xmode = "Plain"
+    shell = InteractiveShell.instance(config=cfg)
+    handles = {}
+
+    def handle_of(obj):
+        key = id(obj)
+        handles[key] = obj
+        return key
+
+    def resolve(key, _type):
+        if key not in handles:
+            raise KeyError("unknown handle")
+        return handles[key]
+
+    def exc_info(exc):
+        return {"types": [c.__name__ for c in type(exc).__mro__][:20],
+                "message": str(exc)[:2000]}
+
+    def reply(msg):
+        os.write(rpc_out, pack(msg))
+
+    while True:
+        try:
+            (size,) = struct.unpack(">Q", _read_exact(rpc_in, 8))
+            req = json.loads(_read_exact(rpc_in, size))
+        except EOFError:
+            return
+        rid, op = req.get("id"), req.get("op")
+        if op == "run_cell":
+            out = _Bounded()
+            saved = sys.stdout, sys.stderr
+            sys.stdout = sys.stderr = out
+            try:
+                res = shell.run_cell(req["source"], store_history=False)
+            except BaseException as exc:   # noqa: BLE001 - report, never die here
+                res = None
+                err = exc
+            finally:
+                sys.stdout, sys.stderr = saved
+            if res is not None:
+                err = res.error_before_exec or res.error_in_exec
+            msg = {"id": rid, "status": "error" if err is not None else "ok",
+                   "output": out.text()}
+            if err is not None:
+                msg["ename"] = type(err).__name__
+                msg["evalue"] = str(err)[:2000]
+            reply(msg)
+            continue
+        try:
+            if op == "get":
+                if req["name"] not in shell.user_ns or req["name"] in shell.user_ns_hidden:
+                    reply({"id": rid, "missing": True})
+                    continue
+                result, writeback = shell.user_ns[req["name"]], []
+            else:
+                target = decode(req["target"], resolve)
+                writeback = []
+                out = _Bounded()
+                saved = sys.stdout, sys.stderr
+                sys.stdout = sys.stderr = out
+                try:
+                    if op == "call":
+                        args = [decode(a, resolve) for a in req["args"]]
+                        kwargs = {k: decode(v, resolve) for k, v in req["kwargs"].items()}
+                        result = target(*args, **kwargs)
+                        for i, a in enumerate(args):
+                            writeback.append([i, encode(a, handle_of)])
+                        for k, v in kwargs.items():
+                            writeback.append([k, encode(v, handle_of)])
+                    elif op == "getattr":
+                        result = getattr(target, req["name"])
+                    elif op == "getitem":
+                        result = target[decode(req["key"], resolve)]
+                    elif op == "len":
+                        result = len(target)
+                    elif op == "list":
+                        result = list(target)
+                    else:
+                        raise ValueError(f"unknown op {op!r}")
+                finally:
+                    sys.stdout, sys.stderr = saved
+            reply({"id": rid, "value": encode(result, handle_of), "writeback": writeback})
+        except BaseException as exc:       # noqa: BLE001 - the student's error, reported
+            try:
+                reply({"id": rid, "exc": exc_info(exc)})
+            except BaseException:          # noqa: BLE001
+                reply({"id": rid, "exc": {"types": ["Exception"], "message": "unreportable error"}})
+
+
+if __name__ == "__main__":
+    _serve(int(sys.argv[1]), int(sys.argv[2]))
