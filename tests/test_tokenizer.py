@@ -75,6 +75,12 @@ def test_vocabulary_order_frequency_then_alphabetical():
     assert WordTokenizer().train(["b a c", "b d", "c b"]).to_dict() == tok.to_dict()  # deterministic
 
 
+def test_ties_are_alphabetical_not_in_order_of_appearance():
+    tok = WordTokenizer().train(["zebra yak", "xenops", "yak"])  # yak: 2, the rest: 1
+    assert [tok.id_to_token(i) for i in range(4, tok.vocab_size)] == ["yak", "xenops", "zebra"]
+    assert WordTokenizer().train(["xenops", "yak zebra", "yak"]).to_dict() == tok.to_dict()
+
+
 def test_vocab_size_and_min_freq_limit_the_vocabulary():
     texts = ["b a c", "b d", "c b"]
     small = WordTokenizer(TokenizerConfig(vocab_size=6)).train(texts)
