@@ -99,8 +99,16 @@ def gelu_forward(x):
 
     x: any shape  ->  out: same shape
     """
-    t = np.tanh(_GELU_C * (x + 0.044715 * x * x * x))  # same shape as x
-    out = 0.5 * x * (1.0 + t)
+    # In-place steps on one temporary: the same formula with fewer passes over memory.
+    t = x * x
+    t *= 0.044715
+    t += 1.0
+    t *= x
+    t *= _GELU_C                                       # sqrt(2/pi) (x + 0.044715 x^3)
+    np.tanh(t, out=t)                                  # same shape as x
+    out = t + 1.0
+    out *= x
+    out *= 0.5                                         # 0.5 x (1 + t)
     return out, (x, t)
 
 
@@ -171,8 +179,11 @@ def attention_backward(dout, cache):
     dscores *= scale
     dq = dscores @ k                                              # (B, H, T, D)
     dk = dscores.transpose(0, 1, 3, 2) @ q                        # (B, H, T, D)
-    dqkv = np.stack([dq, dk, dv])                                 # (3, B, H, T, D)
-    dqkv = dqkv.transpose(1, 3, 0, 2, 4).reshape(B, T, 3 * H * D)  # (B, T, 3C)
+    # Put the three gradients back where q, k, v came from in the qkv projection.
+    dqkv = np.empty((B, T, 3, H, D), dtype=dq.dtype)              # (B, T, 3, H, D)
+    for i, d in enumerate((dq, dk, dv)):
+        dqkv[:, :, i] = d.transpose(0, 2, 1, 3)                   # (B, T, H, D)
+    dqkv = dqkv.reshape(B, T, 3 * H * D)                          # (B, T, 3C)
     dx, dw_qkv, db_qkv = linear_backward(dqkv, cache["qkv"])      # (B, T, C)
     return dx, dw_qkv, db_qkv, dw_proj, db_proj
 
