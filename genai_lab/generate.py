@@ -1,0 +1,277 @@
+"""Stage 5, generation: write new text one token at a time, and measure how good it is.
+
+The loop of ``generate``::
+
+    ids = [CLS] + the seed's words                         (no [SEP]: the text goes on)
+    repeat up to max_new_tokens times:
+        logits = model.forward(ids[-block_size:])[0, -1]    (V,) scores for the next token
+        next   = select_next(logits, sampling, rng)         greedy / temperature / top-k / top-p
+        ids.append(next); stop after [SEP] if stop_at_end
+
+Decisions:
+* An empty seed is allowed: generation then starts from [CLS] alone (a new sentence).
+* Words the tokenizer does not know become [UNK] (the model has seen [UNK] rarely or
+  never, so what follows is unreliable); ``generate`` warns with a ``UserWarning`` that
+  names them, and goes on.
+* The context is cropped to the model's last ``block_size`` tokens.
+
+``generation_quality`` measures the share of sentences sampled from [CLS] that the corpus's
+grammar accepts, at the course's default sampling settings and across temperatures.
+"""
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from genai_lab._checks import check_float, check_int, check_rng, check_str
+from genai_lab.sampling import SamplingConfig, Selection, select_next
+from genai_lab.tokenizer import split_words
+from genai_lab.trace import Table
+
+#: The course's default way to choose words: sample (so texts vary), slightly sharpened
+#: (temperature 0.8) and without the unlikely tail (top-p 0.9). Chosen from the
+#: acceptance measured by ``generation_quality`` (see the generation chapter).
+DEFAULT_SAMPLING = SamplingConfig(method="sample", temperature=0.8, top_k=None, top_p=0.9)
+
+#: Temperatures ``generation_quality`` compares by default.
+DEFAULT_TEMPERATURES = (0.5, 0.8, 1.0, 1.2, 1.5)
+
+
+@dataclass
+class Generation:
+    """The result of one ``generate`` call."""
+
+    seed_text: str  # the text generation started from
+    text: str  # seed and continuation, decoded (special tokens dropped)
+    new_text: str  # the continuation only, decoded
+    ids: list[int]  # every id: [CLS], the seed's ids, the new ids (with [SEP] if reached)
+    n_seed: int  # how many of ``ids`` came from the seed ([CLS] included)
+    stopped_at_end: bool  # True if generation ended by choosing [SEP]
+    sampling: SamplingConfig  # how words were chosen
+    selections: list[Selection] = field(default_factory=list)  # one per step if record=True
+    tokens: list[str] = field(default_factory=list)  # the tokens of ``ids``
+    # per recorded step, the model's top candidates as (token, raw probability)
+    candidate_tokens: list[list[tuple[str, float]]] = field(default_factory=list)
+
+    @property
+    def new_ids(self) -> list[int]:
+        return self.ids[self.n_seed:]
+
+    def table(self) -> Table:
+        """One row per generated token: step, token, its probability, the top candidates."""
+        rows = []
+        for step, tid in enumerate(self.new_ids):
+            tok = self.tokens[self.n_seed + step]
+            if self.selections:
+                sel = self.selections[step]
+                prob = float(sel.probs[tid])
+                top = ", ".join(f"{name} {r:.2f}" for name, r in self.candidate_tokens[step][:3])
+            else:
+                prob, top = "", ""
+            rows.append((step + 1, tok, prob, top))
+        return Table(f"Generation from {self.seed_text!r}",
+                     ("step", "chosen token", "probability", "model's top 3 (raw)"), rows,
+                     caption=f"{self.text!r} ({self._how()})")
+
+    def _how(self) -> str:
+        s = self.sampling
+        return (f"{s.method}, temperature {s.temperature:g}, top-k {s.top_k}, "
+                f"top-p {s.top_p}")
+
+    def __str__(self) -> str:
+        return self.text
+
+    def _repr_html_(self) -> str:
+        if self.selections:
+            return self.table()._repr_html_()
+        import html
+        return f"<p><code>{html.escape(self.text)}</code> <small>({self._how()})</small></p>"
+
+    def to_dict(self) -> dict:
+        """JSON-safe form (selections as their candidates, not full distributions)."""
+        return {"seed_text": self.seed_text, "text": self.text, "new_text": self.new_text,
+                "ids": list(self.ids), "tokens": list(self.tokens), "n_seed": self.n_seed,
+                "stopped_at_end": self.stopped_at_end,
+                "sampling": {"method": self.sampling.method,
+                             "temperature": self.sampling.temperature,
+                             "top_k": self.sampling.top_k, "top_p": self.sampling.top_p},
+                "steps": [{"token_id": s.token_id,
+                           "prob": float(s.probs[s.token_id]),
+                           "candidates": [{"id": i, "token": name, "raw_prob": r, "prob": q}
+                                         for (i, r, q), (name, _) in zip(s.candidates, names)]}
+                          for s, names in zip(self.selections, self.candidate_tokens)]}
+
+
+def _seed_ids(tokenizer, seed_text: str) -> list[int]:
+    """[CLS] + the seed's ids (no [SEP]); warns about words outside the vocabulary."""
+    ids = tokenizer.encode(seed_text)[:-1]  # drop the final [SEP]
+    unknown = [w for w, t in zip(split_words(seed_text), ids[1:]) if t == tokenizer.unk_id]
+    if unknown:
+        warnings.warn(f"seed_text has words the model never saw, replaced by [UNK]: "
+                      f"{unknown}", UserWarning, stacklevel=3)
+    return ids
+
+
+def _check_sampling(sampling) -> SamplingConfig:
+    if sampling is None:
+        return DEFAULT_SAMPLING
+    if not isinstance(sampling, SamplingConfig):
+        raise TypeError(f"sampling must be a SamplingConfig or None, got "
+                        f"{type(sampling).__name__}")
+    return sampling
+
+
+def generate(model, tokenizer, seed_text: str, max_new_tokens: int = 20,
+             sampling: SamplingConfig | None = None, seed: int = 0,
+             rng: np.random.Generator | None = None, stop_at_end: bool = True,
+             record: bool = False) -> Generation:
+    """Continue ``seed_text`` with up to ``max_new_tokens`` tokens chosen by ``sampling``.
+
+    sampling: a SamplingConfig (default ``DEFAULT_SAMPLING``). Randomness comes from ``rng``
+        if given, else from ``np.random.default_rng(seed)``: the same seed gives the same text.
+    stop_at_end: stop as soon as [SEP] is chosen (it is kept in ``ids``, not in ``text``).
+    record: keep every step's Selection (probabilities, candidates) in ``selections``.
+    """
+    seed_text = check_str("seed_text", seed_text)
+    max_new_tokens = check_int("max_new_tokens", max_new_tokens, minimum=1)
+    sampling = _check_sampling(sampling)
+    rng = np.random.default_rng(check_int("seed", seed, minimum=0)) if rng is None \
+        else check_rng("rng", rng)
+    if not isinstance(stop_at_end, bool) or not isinstance(record, bool):
+        raise TypeError("stop_at_end and record must be True or False, got "
+                        f"{stop_at_end!r} and {record!r}")
+    ids = _seed_ids(tokenizer, seed_text)
+    n_seed = len(ids)
+    block = model.config.block_size
+    selections: list[Selection] = []
+    stopped = False
+    for _ in range(max_new_tokens):
+        context = np.array(ids[-block:], dtype=np.int64)[None, :]  # (1, T), T <= block_size
+        logits = model.forward(context)[0, -1]                      # (V,)
+        sel = select_next(logits, sampling, rng)
+        ids.append(sel.token_id)
+        if record:
+            selections.append(sel)
+        if stop_at_end and sel.token_id == tokenizer.sep_id:
+            stopped = True
+            break
+    return Generation(seed_text=seed_text, text=tokenizer.decode(ids),
+                      new_text=tokenizer.decode(ids[n_seed:]), ids=ids, n_seed=n_seed,
+                      stopped_at_end=stopped, sampling=sampling, selections=selections,
+                      tokens=[tokenizer.id_to_token(i) for i in ids],
+                      candidate_tokens=[[(tokenizer.id_to_token(i), r) for i, r, _ in s.candidates]
+                                        for s in selections])
+
+
+# ------------------------------------------------------------------------- quality
+def sample_sentences(model, tokenizer, n: int, sampling: SamplingConfig,
+                     rng: np.random.Generator, max_new_tokens: int | None = None
+                     ) -> list[list[int]]:
+    """``n`` sentences generated from [CLS] in one batch: a list of n id lists.
+
+    All n contexts grow together, one forward pass of shape (n, t) per step; each row's
+    next token is chosen by ``select_next`` with the shared ``rng`` (row by row, in order).
+    A row is finished after [SEP]; its list includes [SEP] if it was reached. By default a
+    sentence may be ``block_size - 1`` tokens long, so the context never needs cropping.
+    """
+    n = check_int("n", n, minimum=1)
+    limit = model.config.block_size - 1 if max_new_tokens is None \
+        else check_int("max_new_tokens", max_new_tokens, minimum=1)
+    block = model.config.block_size
+    ids = np.full((n, 1), tokenizer.cls_id, dtype=np.int64)  # (n, 1)
+    done = np.zeros(n, dtype=bool)
+    for _ in range(limit):
+        logits = model.forward(ids[:, -block:])[:, -1]          # (n, V)
+        nxt = np.full(n, tokenizer.pad_id, dtype=np.int64)      # finished rows get [PAD]
+        for i in np.flatnonzero(~done):
+            nxt[i] = select_next(logits[i], sampling, rng, n_candidates=0).token_id
+        ids = np.concatenate([ids, nxt[:, None]], axis=1)      # (n, t + 1)
+        done |= nxt == tokenizer.sep_id
+        if done.all():
+            break
+    out = []
+    for row in ids[:, 1:]:
+        row = row.tolist()
+        out.append(row[: row.index(tokenizer.sep_id) + 1] if tokenizer.sep_id in row else row)
+    return out
+
+
+@dataclass
+class QualityRow:
+    """Acceptance at one sampling setting."""
+
+    label: str  # "default" or "temperature 1.2"
+    sampling: SamplingConfig  # the setting
+    n: int  # sentences generated
+    accepted: int  # sentences the grammar accepts
+    unfinished: int  # sentences that never chose [SEP] within the length limit
+    example: str  # the first generated sentence
+
+    @property
+    def acceptance(self) -> float:
+        return self.accepted / self.n
+
+
+@dataclass
+class QualityReport:
+    """Share of generated sentences the grammar accepts, per sampling setting."""
+
+    rows: list[QualityRow]
+
+    @property
+    def default(self) -> QualityRow:
+        return self.rows[0]
+
+    def table(self) -> Table:
+        rows = [(r.label, r.sampling.temperature, r.sampling.top_k, r.sampling.top_p, r.n,
+                 r.accepted, f"{100 * r.acceptance:.1f}%", r.unfinished, r.example)
+                for r in self.rows]
+        return Table("Generation quality: sentences the grammar accepts",
+                     ("setting", "temperature", "top-k", "top-p", "generated", "accepted",
+                      "acceptance", "unfinished", "example"), rows,
+                     caption="Each sentence is sampled from [CLS] to [SEP]; the grammar "
+                             "accepts it only if it could have produced it.")
+
+    def __str__(self) -> str:
+        return str(self.table())
+
+    def _repr_html_(self) -> str:
+        return self.table()._repr_html_()
+
+    def to_dict(self) -> dict:
+        return {"rows": [{"label": r.label, "method": r.sampling.method,
+                          "temperature": r.sampling.temperature, "top_k": r.sampling.top_k,
+                          "top_p": r.sampling.top_p, "n": r.n, "accepted": r.accepted,
+                          "acceptance": r.acceptance, "unfinished": r.unfinished,
+                          "example": r.example} for r in self.rows]}
+
+
+def generation_quality(model, tokenizer, grammar, n: int = 200,
+                       temperatures=DEFAULT_TEMPERATURES, top_k: int | None = None,
+                       top_p: float | None = None, seed: int = 0,
+                       default: SamplingConfig | None = None) -> QualityReport:
+    """Generate ``n`` sentences per setting and count those ``grammar.accepts``.
+
+    The first row uses ``default`` (``DEFAULT_SAMPLING`` if None); then one row per
+    temperature, sampling with the given ``top_k`` and ``top_p``. Every setting draws from
+    its own generator seeded with ``seed``, so each row is reproducible on its own.
+    """
+    n = check_int("n", n, minimum=1)
+    seed = check_int("seed", seed, minimum=0)
+    temps = [check_float("temperature", t, minimum=0.0, min_inclusive=False)
+             for t in temperatures]
+    default = _check_sampling(default)
+    settings = [("default", default)] + [
+        (f"temperature {t:g}", SamplingConfig(method="sample", temperature=t, top_k=top_k,
+                                              top_p=top_p)) for t in temps]
+    rows = []
+    for label, cfg in settings:
+        sentences = sample_sentences(model, tokenizer, n, cfg, np.random.default_rng(seed))
+        texts = [tokenizer.decode(s) for s in sentences]
+        finished = [bool(s) and s[-1] == tokenizer.sep_id for s in sentences]
+        accepted = sum(1 for t, f in zip(texts, finished) if f and grammar.accepts(t))
+        rows.append(QualityRow(label=label, sampling=cfg, n=n, accepted=accepted,
+                               unfinished=n - sum(finished), example=texts[0]))
+    return QualityReport(rows)
