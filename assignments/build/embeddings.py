@@ -228,6 +228,8 @@ assert result == [1, 3, 5, 0], f"ties (ids 1, 3, 5 have similarity 1) in id orde
 result = nearest_neighbours([1.0, 0.0], table, 6)
 assert result == [1, 3, 5, 0, 2, 4], f"the zero row has similarity 0, ties in id order: got {result}"
 assert nearest_neighbours([3.0, 4.0], table, 3, exclude=3) == [1, 5, 0], "exclude=3"
+assert nearest_neighbours([1.0, 0.0], [[-1.0, 0.0], [0.0, 0.0]], 2) == [1, 0], \
+    "a zero row (similarity 0) ranks above an opposite row (similarity -1)"
 for bad_k, exclude in ((0, None), (7, None), (6, 1)):
     try:
         nearest_neighbours([3.0, 4.0], table, bad_k, exclude=exclude)

@@ -1,0 +1,10 @@
+# Wrong tie rule: sorts by count only, so tied tokens stay in the order they were seen.
+# expect: test_vocab_order=0
+# %% solution id=build_vocab
+def build_vocab(texts, min_count=1):
+    counts = {}
+    for text in texts:
+        for token in tokenize(text):
+            counts[token] = counts.get(token, 0) + 1
+    words = sorted((t for t in counts if counts[t] >= min_count), key=lambda t: -counts[t])
+    return {t: i for i, t in enumerate(SPECIAL_TOKENS + words)}

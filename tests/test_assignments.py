@@ -1,0 +1,372 @@
+"""The nbgrader course in assignments/: build, metadata, release, autograde, feedback.
+
+The nbgrader commands run as subprocesses in a copy of the course in a temporary folder, so
+the repository is never modified. One module-scoped fixture does the expensive work once:
+``generate_assignment`` for all four assignments, then ONE ``autograde`` over a batch of fake
+students (every fixture in tests/assignment_fixtures/<assignment>/, the reference solution
+and the unmodified released notebook), then ``generate_feedback``; the tests read the
+gradebook and the files it leaves behind.
+
+A fixture file names the cells it replaces and the scores it must get::
+
+    # expect: test_softmax_stable=0      (every other test cell: full points)
+    # %% solution id=softmax             (replaces the student's answer cell)
+    # %% delete id=test_x                (the student deleted test cell test_x)
+    # %% edit id=test_x                  (the student rewrote test cell test_x)
+
+Answer cells that a fixture does not replace hold the reference solution (from the source
+notebook, without its solution markers), so each wrong fixture isolates one mistake.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+COURSE = ROOT / "assignments"
+FIXTURES = Path(__file__).resolve().parent / "assignment_fixtures"
+ASSIGNMENTS = ("tokenization", "embeddings", "softmax", "sampling")
+BIN = Path(sys.executable).parent  # the venv's bin: nbgrader, and alembic which it calls
+TIMEOUT = 5  # seconds per cell at grading in this test (the course default is 30)
+
+sys.path.insert(0, str(COURSE))
+import build_notebooks  # noqa: E402  (assignments/build_notebooks.py)
+
+FIXTURE_MARKER = re.compile(r"^# %% (solution|delete|edit) id=([A-Za-z0-9_-]+)\s*$")
+
+
+@dataclass
+class Fixture:
+    """A fake student's changes to the released notebook and the scores it must get."""
+    assignment: str
+    name: str
+    expect: dict[str, float]  # test cell id -> score; unlisted cells get full points
+    solutions: dict[str, str] = field(default_factory=dict)
+    edits: dict[str, str] = field(default_factory=dict)
+    deletions: list[str] = field(default_factory=list)
+
+    @property
+    def student(self) -> str:
+        return f"{self.assignment}_{self.name}"
+
+
+def parse_fixture(path: Path, assignment: str) -> Fixture:
+    expect: dict[str, float] | None = None
+    fixture = Fixture(assignment, path.stem, {})
+    current: tuple[str, str] | None = None
+    lines: list[str] = []
+
+    def flush() -> None:
+        if current is None:
+            return
+        kind, cell_id = current
+        text = "\n".join(lines).strip("\n")
+        if kind == "solution":
+            fixture.solutions[cell_id] = text
+        elif kind == "edit":
+            fixture.edits[cell_id] = text
+        else:
+            fixture.deletions.append(cell_id)
+
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("# expect:"):
+            pairs = line[len("# expect:"):].split()
+            expect = {k: float(v) for k, v in (p.split("=") for p in pairs)}
+            continue
+        match = FIXTURE_MARKER.match(line)
+        if match:
+            flush()
+            current, lines = (match.group(1), match.group(2)), []
+        elif current is not None:
+            lines.append(line)
+    flush()
+    assert expect is not None, f"{path} has no '# expect:' line"
+    fixture.expect = expect
+    return fixture
+
+
+def all_fixtures() -> list[Fixture]:
+    found = []
+    for assignment in ASSIGNMENTS:
+        for path in sorted((FIXTURES / assignment).glob("*.py")):
+            found.append(parse_fixture(path, assignment))
+    return found
+
+
+def strip_solution_markers(source: str) -> str:
+    """The reference answer as a student would write it (no ### BEGIN/END SOLUTION)."""
+    return "\n".join(line for line in source.split("\n")
+                     if "### BEGIN SOLUTION" not in line and "### END SOLUTION" not in line)
+
+
+def grade_id(cell) -> str | None:
+    return cell.metadata.get("nbgrader", {}).get("grade_id")
+
+
+def make_submission(released: nbformat.NotebookNode, source: nbformat.NotebookNode,
+                    fixture: Fixture | None) -> nbformat.NotebookNode:
+    """The released notebook with answers filled in (reference, then fixture overrides)."""
+    nb = nbformat.from_dict(json.loads(json.dumps(released)))
+    reference = {grade_id(c): strip_solution_markers(c.source) for c in source.cells
+                 if c.metadata.get("nbgrader", {}).get("solution")}
+    known = {grade_id(c) for c in nb.cells}
+    if fixture is not None:
+        for cell_id in [*fixture.solutions, *fixture.edits, *fixture.deletions]:
+            assert cell_id in known, f"{fixture.student}: no cell {cell_id!r}"
+    kept = []
+    for cell in nb.cells:
+        cell_id = grade_id(cell)
+        if fixture is not None and cell_id in fixture.deletions:
+            continue
+        if cell_id in reference:
+            cell.source = reference[cell_id]
+        if fixture is not None and cell_id in fixture.solutions:
+            cell.source = fixture.solutions[cell_id]
+        if fixture is not None and cell_id in fixture.edits:
+            cell.source = fixture.edits[cell_id]
+        kept.append(cell)
+    nb.cells = kept
+    return nb
+
+
+def nbgrader(course: Path, *args: str, timeout: float = 900) -> subprocess.CompletedProcess:
+    env = dict(os.environ, PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}")
+    env.pop("GENAI_LAB_EXCHANGE", None)
+    return subprocess.run([str(BIN / "nbgrader"), *args], cwd=course, env=env,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+@dataclass
+class Course:
+    path: Path
+    students: dict[str, Fixture | None]  # student id -> fixture (None: reference/released)
+    autograde: subprocess.CompletedProcess
+    feedback: subprocess.CompletedProcess
+    seconds_per_submission: float
+
+    def scores(self, assignment: str, student: str) -> dict[str, tuple[float, float]]:
+        """Test cell id -> (score, max score) from the gradebook of this course copy."""
+        from nbgrader.api import Gradebook
+        with Gradebook(f"sqlite:///{self.path / 'gradebook.db'}") as gb:
+            nb = gb.find_submission_notebook(assignment, assignment, student)
+            return {g.name: (g.score, g.max_score) for g in nb.grades}
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory) -> Course:
+    path = tmp_path_factory.mktemp("course")
+    shutil.copy(COURSE / "nbgrader_config.py", path)
+    shutil.copytree(COURSE / "source", path / "source")
+    generated = nbgrader(path, "generate_assignment", "*", "--force")
+    assert generated.returncode == 0, generated.stdout + generated.stderr
+    students: dict[str, Fixture | None] = {}
+    fixtures = all_fixtures()
+    for assignment in ASSIGNMENTS:
+        released = nbformat.read(path / "release" / assignment / f"{assignment}.ipynb", 4)
+        source = nbformat.read(path / "source" / assignment / f"{assignment}.ipynb", 4)
+        batch = {f"{assignment}_reference": make_submission(released, source, None),
+                 f"{assignment}_released": released}
+        for fixture in (f for f in fixtures if f.assignment == assignment):
+            batch[fixture.student] = make_submission(released, source, fixture)
+            students[fixture.student] = fixture
+        for student, nb in batch.items():
+            students.setdefault(student, None)
+            folder = path / "submitted" / student / assignment
+            folder.mkdir(parents=True)
+            nbformat.write(nb, folder / f"{assignment}.ipynb")
+    start = time.perf_counter()
+    graded = nbgrader(path, "autograde", "*", f"--Execute.timeout={TIMEOUT}")
+    seconds = (time.perf_counter() - start) / len(students)
+    print(f"\nautograde: {len(students)} submissions, {seconds:.1f} s per submission "
+          f"(including nbgrader start-up)")
+    feedback = nbgrader(path, "generate_feedback", "*")
+    return Course(path, students, graded, feedback, seconds)
+
+
+def full_marks(course: Course, assignment: str) -> dict[str, float]:
+    return {k: mx for k, (_, mx) in course.scores(assignment, f"{assignment}_reference").items()}
+
+
+# --- the specs and the committed notebooks (no nbgrader run) ---------------------------
+
+@pytest.mark.parametrize("name", ASSIGNMENTS)
+def test_committed_notebook_equals_fresh_build(name):
+    committed = build_notebooks.notebook_path(name).read_text(encoding="utf-8")
+    assert committed == build_notebooks.render(name), \
+        f"{name}: run python assignments/build_notebooks.py and commit the notebook"
+
+
+@pytest.mark.parametrize("name", ASSIGNMENTS)
+def test_source_metadata_is_valid(name):
+    from nbgrader.nbgraderformat import MetadataValidator
+    nb = nbformat.read(build_notebooks.notebook_path(name), 4)
+    MetadataValidator().validate_nb(nb)  # raises on invalid metadata
+    assert nb.metadata.kernelspec.name == "python3"
+    tests = [c for c in nb.cells if c.metadata["nbgrader"]["grade"]]
+    answers = [c for c in nb.cells if c.metadata["nbgrader"]["solution"]]
+    assert len(tests) >= 5 and len(answers) >= 3
+    for cell in tests:
+        assert cell.metadata["nbgrader"]["locked"] and cell.metadata["nbgrader"]["points"] > 0
+        assert "### BEGIN HIDDEN TESTS" in cell.source, f"{grade_id(cell)} has no hidden tests"
+        assert "genai_lab" not in cell.source.split("### BEGIN HIDDEN TESTS")[0], \
+            f"{grade_id(cell)}: visible tests must not use genai_lab"
+    for cell in answers:
+        assert "### BEGIN SOLUTION" in cell.source and "### END SOLUTION" in cell.source
+    links = "".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    assert "https://genai-lab.github.io/genai-lab/chapters/" in links
+
+
+def test_expected_values_never_come_from_genai_lab():
+    # The tests compute expected values from literals, properties or inline references:
+    # the only mention of genai_lab in a test cell is the guard that switches it off.
+    for name in ASSIGNMENTS:
+        for cell in build_notebooks.parse_spec(build_notebooks.spec_path(name).read_text()):
+            if cell.kind == "tests":
+                code = cell.text + "\n".join(cell.hidden or [])
+                assert not re.search(r"^\s*(import|from)\s+genai_lab", code, re.M), \
+                    f"{name}/{cell.grade_id} imports genai_lab"
+
+
+def test_spec_parser_rejects_bad_cells():
+    with pytest.raises(ValueError, match="needs id"):
+        build_notebooks.parse_spec("# %% solution\nx = 1\n")
+    with pytest.raises(ValueError, match="points"):
+        build_notebooks.parse_spec("# %% tests id=t\nassert True\n")
+    with pytest.raises(ValueError, match="hidden block"):
+        build_notebooks.parse_spec("# %% code id=a\nx = 1\n# %% hidden\nassert x\n")
+    with pytest.raises(ValueError, match="duplicate"):
+        build_notebooks.parse_spec("# %% code id=a\n# %% solution id=a\n")
+
+
+def test_guard_switches_off_genai_lab_functions_bound_before_it_runs():
+    script = "\n".join([
+        "from genai_lab.softmax import softmax as bound_early",
+        "import genai_lab.softmax as module",
+        "assert abs(bound_early([1000.0, 1000.0])[0] - 0.5) < 1e-12  # works before",
+        build_notebooks.GUARD,
+        "_genai_lab_guard()",
+        "for call in (lambda: bound_early([1.0, 2.0]), lambda: module.log_softmax([1.0]),",
+        "             lambda: __import__('genai_lab.sampling')):",
+        "    try:",
+        "        call()",
+        "    except (RuntimeError, ImportError) as err:",
+        "        assert 'switched off' in str(err)",
+        "    else:",
+        "        raise SystemExit('genai_lab still works after the guard')",
+        "print('blocked')",
+    ])
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0 and done.stdout.strip() == "blocked", done.stderr
+
+
+# --- nbgrader: release, autograde, feedback -------------------------------------------
+
+def test_generate_assignment_releases_all_four_without_solutions_or_hidden_tests(course):
+    for name in ASSIGNMENTS:
+        text = (course.path / "release" / name / f"{name}.ipynb").read_text()
+        for secret in ("BEGIN SOLUTION", "BEGIN HIDDEN TESTS", "_genai_lab_guard",
+                       "_hidden_checks"):
+            assert secret not in text, f"released {name} contains {secret!r}"
+        nb = nbformat.read(course.path / "release" / name / f"{name}.ipynb", 4)
+        source = nbformat.read(build_notebooks.notebook_path(name), 4)
+        for cell in source.cells:
+            if cell.metadata["nbgrader"]["solution"]:
+                body = cell.source.split("### BEGIN SOLUTION")[1].split("### END SOLUTION")[0]
+                for line in (ln.strip() for ln in body.splitlines()):
+                    if len(line) > 12:  # a solution line must not survive the release
+                        assert line not in text, f"{name}: solution line {line!r} released"
+        stubs = [c for c in nb.cells if "raise NotImplementedError()" in c.source]
+        assert len(stubs) == sum(c.metadata["nbgrader"]["solution"] for c in source.cells)
+        last = nb.cells[-1].source
+        assert "hidden" in last.lower() and "all tests passed" not in last.lower()
+
+
+def test_autograde_ran_every_submission_of_the_batch(course):
+    assert course.autograde.returncode == 0, course.autograde.stdout + course.autograde.stderr
+    for student in course.students:
+        assignment = next(a for a in ASSIGNMENTS if student.startswith(a + "_"))
+        scores = course.scores(assignment, student)
+        assert scores, f"{student} was not graded"
+
+
+@pytest.mark.parametrize("name", ASSIGNMENTS)
+def test_reference_solution_gets_full_marks(course, name):
+    scores = course.scores(name, f"{name}_reference")
+    assert len(scores) >= 5
+    assert all(score == mx for score, mx in scores.values()), scores
+
+
+@pytest.mark.parametrize("name", ASSIGNMENTS)
+def test_released_notebook_gets_zero(course, name):
+    scores = course.scores(name, f"{name}_released")
+    assert all(score == 0 for score, _ in scores.values()), scores
+
+
+@pytest.mark.parametrize("fixture", all_fixtures(), ids=lambda f: f.student)
+def test_fixture_gets_exactly_its_expected_scores(course, fixture):
+    expected = full_marks(course, fixture.assignment)
+    unknown = set(fixture.expect) - set(expected)
+    assert not unknown, f"{fixture.student}: expect names unknown cells {unknown}"
+    expected.update(fixture.expect)
+    got = course.scores(fixture.assignment, fixture.student)
+    for deleted in fixture.deletions:  # a deleted test cell may have no grade row at all
+        got.setdefault(deleted, (0.0, expected[deleted]))
+    assert {k: s for k, (s, _) in got.items()} == expected
+
+
+def test_each_assignment_has_three_wrong_fixtures_an_alternative_and_a_delegation():
+    for name in ASSIGNMENTS:
+        fixtures = [f for f in all_fixtures() if f.assignment == name]
+        wrong = [f for f in fixtures if f.expect and f.name != "delegates"]
+        assert len(wrong) >= 3, f"{name}: only {len(wrong)} wrong fixtures"
+        assert any(f.name == "alternative" and not f.expect for f in fixtures)
+        assert any(f.name == "delegates" for f in fixtures)
+
+
+def test_tampering_and_broken_submissions_are_graded_not_crashed(course):
+    # infinite loop, syntax error, deleted and edited test cells: all graded, with total
+    # scores no higher than their correct cells earn (exact scores: the fixture test).
+    for name in ("infinite_loop", "syntax_error", "deleted_test_cell", "edited_test_cell"):
+        scores = course.scores("softmax", f"softmax_{name}")
+        total = sum(s for s, _ in scores.values())
+        full = sum(full_marks(course, "softmax").values())
+        assert 0 < total < full, (name, scores)
+    log = course.autograde.stdout + course.autograde.stderr
+    assert "softmax_infinite_loop" in log and "softmax_reference" in log
+
+
+def test_feedback_shows_scores_but_no_hidden_tests(course):
+    assert course.feedback.returncode == 0, course.feedback.stdout + course.feedback.stderr
+    pages = sorted((course.path / "feedback").glob("*/*/*.html"))
+    assert len(pages) == len(course.students)
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        for secret in ("BEGIN HIDDEN TESTS", "_genai_lab_guard", "_hidden_checks",
+                       "_run_hidden_checks"):
+            assert secret not in html, f"{page} shows {secret!r}"
+    wrong = (course.path / "feedback" / "softmax_overflow" / "softmax" / "softmax.html")
+    html = wrong.read_text(encoding="utf-8")
+    assert "A hidden test failed" in html  # the message, without the hidden code
+
+
+def test_delegation_fixtures_are_meaningful_without_the_guard():
+    # The delegating submissions score 0 because of the guard, not because genai_lab gives
+    # different answers: the course functions pass the visible checks they delegate to.
+    import numpy as np
+    from genai_lab import softmax as course_softmax
+    np.testing.assert_allclose(course_softmax.softmax([1000.0, 1000.0]), [0.5, 0.5])
+    np.testing.assert_allclose(course_softmax.softmax([0.0, np.log(4.0)], temperature=2.0),
+                               [1 / 3, 2 / 3], rtol=1e-12)
+    np.testing.assert_allclose(course_softmax.log_softmax([0.0, -1000.0]), [0.0, -1000.0],
+                               atol=1e-9)
