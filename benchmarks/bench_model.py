@@ -9,6 +9,9 @@ Prints (nothing is asserted; speed is not a test):
 Each figure comes from a fresh subprocess, once with the BLAS library's default thread count
 and once with ONE thread (OPENBLAS_NUM_THREADS=1; torch.set_num_threads(1)): at these tiny
 matrix sizes, and on a machine shared with other work, threads can cost more than they give.
+Times are wall-clock and CPU (process_time) per step; for a one-thread run the CPU time is
+close to what the wall time would be on an idle machine, so it is the fairer comparison
+when other work shares the cores.
 
 Run: ``make benchmark`` or ``.venv/bin/python benchmarks/bench_model.py [--quick] [--no-torch]``.
 """
@@ -62,10 +65,12 @@ def numpy_step(model, opt, ids, targets):
 def time_steps(step, batches, warmup, steps):
     for i in range(warmup):
         step(*batches[i % len(batches)])
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), time.process_time()
     for i in range(steps):
         step(*batches[i % len(batches)])
-    return (time.perf_counter() - start) / steps
+    wall = (time.perf_counter() - start) / steps
+    cpu = (time.process_time() - cpu_start) / steps
+    return wall, cpu
 
 
 def steps_per_epoch(cfg: BenchConfig) -> int:
@@ -78,14 +83,14 @@ def bench_numpy(cfg: BenchConfig, data, full_run: bool) -> float:
     opt = Adam(model.params, AdamConfig())
     B = cfg.batch_size
     batches = [(ids[i:i + B], targets[i:i + B]) for i in range(0, B * 20, B)]
-    sec = time_steps(lambda x, y: numpy_step(model, opt, x, y), batches,
-                     cfg.warmup_steps, cfg.timed_steps)
+    sec, cpu = time_steps(lambda x, y: numpy_step(model, opt, x, y), batches,
+                          cfg.warmup_steps, cfg.timed_steps)
     tokens = B * cfg.seq_len
     total_steps = cfg.epochs * steps_per_epoch(cfg)
     print(f"numpy   {model!r}, OPENBLAS_NUM_THREADS="
           f"{os.environ.get('OPENBLAS_NUM_THREADS', 'unset')}")
-    print(f"numpy   step (fwd+bwd+Adam) {sec * 1e3:7.2f} ms   {tokens / sec:9,.0f} tokens/s "
-          f"(B={B}, T={cfg.seq_len})")
+    print(f"numpy   step (fwd+bwd+Adam) {sec * 1e3:7.2f} ms wall, {cpu * 1e3:7.2f} ms CPU   "
+          f"{tokens / sec:9,.0f} tokens/s (B={B}, T={cfg.seq_len})")
     print(f"numpy   projected {cfg.epochs} epochs x {cfg.n_sentences} sentences "
           f"({total_steps} steps): {total_steps * sec:6.1f} s")
 
@@ -108,7 +113,7 @@ def bench_numpy(cfg: BenchConfig, data, full_run: bool) -> float:
               f"(final batch loss {loss:.3f} on random tokens)")
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024   # Linux: KiB
     print(f"numpy   process max RSS: {rss:6.1f} MiB")
-    return tokens / sec
+    return tokens / sec, tokens / cpu
 
 
 def bench_torch(cfg: BenchConfig, data, threads: int) -> float | None:
@@ -173,17 +178,18 @@ def bench_torch(cfg: BenchConfig, data, threads: int) -> float | None:
     B = cfg.batch_size
     batches = [(torch.from_numpy(ids[i:i + B]), torch.from_numpy(targets[i:i + B]))
                for i in range(0, B * 20, B)]
-    sec = time_steps(step, batches, cfg.warmup_steps, cfg.timed_steps)
+    sec, cpu = time_steps(step, batches, cfg.warmup_steps, cfg.timed_steps)
     tokens = B * cfg.seq_len
     total_steps = cfg.epochs * steps_per_epoch(cfg)
     print(f"torch   {torch.__version__}, {torch.get_num_threads()} threads, float32, "
           f"{sum(p.numel() for p in model.parameters()):,} params")
-    print(f"torch   step (fwd+bwd+AdamW) {sec * 1e3:7.2f} ms   {tokens / sec:9,.0f} tokens/s")
+    print(f"torch   step (fwd+bwd+AdamW) {sec * 1e3:7.2f} ms wall, {cpu * 1e3:7.2f} ms CPU   "
+          f"{tokens / sec:9,.0f} tokens/s")
     print(f"torch   projected {cfg.epochs} epochs: {total_steps * sec:6.1f} s")
-    return tokens / sec
+    return tokens / sec, tokens / cpu
 
 
-def run_worker(framework: str, threads: int | None, args) -> float | None:
+def run_worker(framework: str, threads: int | None, args) -> tuple[float, float] | None:
     """Benchmark one framework in a fresh process, with the BLAS/torch thread count fixed
     BEFORE numpy starts (OPENBLAS_NUM_THREADS is read once, at import). Returns tokens/s."""
     env = dict(os.environ)
@@ -197,13 +203,13 @@ def run_worker(framework: str, threads: int | None, args) -> float | None:
     label = f"[{framework}, {threads or 'default'} thread(s)]"
     print(f"\n{label}", flush=True)
     proc = subprocess.run(cmd, env=env, capture_output=True, text=True)
-    print(proc.stdout, end="")
+    print("\n".join(line for line in proc.stdout.splitlines() if not line.startswith("RESULT")))
     if proc.returncode != 0:
         print(f"{label} failed:\n{proc.stderr}")
         return None
     for line in proc.stdout.splitlines():
-        if line.startswith("RESULT tokens/s"):
-            return float(line.split()[-1])
+        if line.startswith("RESULT "):
+            return float(line.split()[1]), float(line.split()[2])
     return None
 
 
@@ -221,16 +227,16 @@ def main(argv=None) -> int:
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     data = synthetic_data(cfg, np.random.default_rng(cfg.seed))
     if args.worker == "numpy":
-        tps = bench_numpy(cfg, data, full_run=not args.quick)
-        print(f"RESULT tokens/s {tps:.1f}")
+        tps, cpu_tps = bench_numpy(cfg, data, full_run=not args.quick)
+        print(f"RESULT {tps:.1f} {cpu_tps:.1f}")
         return 0
     if args.worker == "torch":
-        tps = bench_torch(cfg, data, args.threads or cpus)
-        if tps is None:
+        result = bench_torch(cfg, data, args.threads or cpus)
+        if result is None:
             return 0
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(f"torch   process max RSS: {rss:6.1f} MiB")
-        print(f"RESULT tokens/s {tps:.1f}")
+        print(f"RESULT {result[0]:.1f} {result[1]:.1f}")
         return 0
 
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
@@ -245,15 +251,17 @@ def main(argv=None) -> int:
         else:
             for threads in (cpus, 1):
                 results[("torch", threads)] = run_worker("torch", threads, args)
-    print("\nsummary (tokens/s of forward + backward + optimizer step)")
-    for (framework, threads), tps in results.items():
-        shown = f"{tps:9,.0f}" if tps else "   failed"
-        print(f"  {framework:6s} {str(threads or 'default BLAS'):>12s} thread(s): {shown}")
-    best_np = max((v for (f, _), v in results.items() if f == "numpy" and v), default=None)
-    best_t = max((v for (f, _), v in results.items() if f == "torch" and v), default=None)
-    if best_np and best_t:
-        print(f"ratio   best numpy / best torch throughput: {best_np / best_t:.2f} "
-              f"(> 1 means numpy is faster)")
+    print("\nsummary: tokens/s of forward + backward + optimizer step (B=32, T=16)")
+    print("  framework  threads        per wall second   per CPU second")
+    for (framework, threads), res in results.items():
+        shown = f"{res[0]:12,.0f}   {res[1]:14,.0f}" if res else "      failed"
+        print(f"  {framework:9s}  {str(threads or 'BLAS default'):12s}  {shown}")
+    for i, kind in enumerate(("wall", "CPU")):
+        best_np = max((r[i] for (f, _), r in results.items() if f == "numpy" and r), default=None)
+        best_t = max((r[i] for (f, _), r in results.items() if f == "torch" and r), default=None)
+        if best_np and best_t:
+            print(f"ratio   best numpy / best torch ({kind} time): {best_np / best_t:.2f} "
+                  f"(> 1 means numpy is faster)")
     return 0
 
 
