@@ -71,7 +71,10 @@ def encode(value, handle_of=None, depth=0):
         bg = value.bit_generator
         return ["r", type(bg).__name__, json.dumps(bg.state)]
     if handle_of is not None:
-        return ["h", int(handle_of(value)), t.__name__[:80]]
+        handle = handle_of(value)
+        if type(handle) is list:           # a ready-made tag, e.g. ["k", id] for a callback
+            return handle
+        return ["h", int(handle), t.__name__[:80]]
     raise CodecError(f"cannot send a value of type {t.__name__} across the sandbox boundary")
 
 
@@ -84,8 +87,12 @@ def _dtype(code):
     return dt
 
 
-def decode(data, make_handle=None, depth=0):
-    """Decode tagged lists into fresh values of exact builtin/numpy types."""
+def decode(data, make_handle=None, depth=0, make_callback=None):
+    """Decode tagged lists into fresh values of exact builtin/numpy types.
+
+    ``["h", id, type]`` becomes ``make_handle(id, type)`` and ``["k", id]`` (a function of
+    the trusted side passed as an argument) ``make_callback(id)``; without these makers
+    such tags are refused."""
     if depth > MAX_DEPTH:
         raise CodecError("value nested too deeply")
     if not isinstance(data, list) or not data or not isinstance(data[0], str):
@@ -106,7 +113,7 @@ def decode(data, make_handle=None, depth=0):
     if tag == "y" and len(data) == 2 and type(data[1]) is str:
         return bytes(base64.b64decode(data[1]))
     if tag in ("l", "u", "e") and len(data) == 2 and isinstance(data[1], list):
-        items = [decode(v, make_handle, depth + 1) for v in data[1]]
+        items = [decode(v, make_handle, depth + 1, make_callback) for v in data[1]]
         if tag == "l":
             return items
         if tag == "u":
@@ -122,7 +129,7 @@ def decode(data, make_handle=None, depth=0):
                 raise CodecError("malformed dict item")
             key = decode(pair[0], None, depth + 1)
             try:
-                out[key] = decode(pair[1], make_handle, depth + 1)
+                out[key] = decode(pair[1], make_handle, depth + 1, make_callback)
             except TypeError as exc:
                 raise CodecError("unhashable dict key") from exc
         return out
@@ -149,6 +156,8 @@ def decode(data, make_handle=None, depth=0):
         return np.random.Generator(bg)
     if tag == "h" and len(data) == 3 and type(data[1]) is int and make_handle is not None:
         return make_handle(int(data[1]), str(data[2]))
+    if tag == "k" and len(data) == 2 and type(data[1]) is int and make_callback is not None:
+        return make_callback(int(data[1]))
     raise CodecError(f"malformed value with tag {tag!r}")
 
 

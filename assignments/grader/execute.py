@@ -59,19 +59,49 @@ _PASS_THROUGH = {n: getattr(builtins, n) for n in (
     "ValueError", "ZeroDivisionError", "OSError", "FileNotFoundError")}
 
 
+# Builtins that would hand the sandbox the trusted process if a test passed them as a
+# callback: refused outright.
+_NEVER_CALLBACK = tuple(getattr(builtins, n) for n in (
+    "eval", "exec", "compile", "open", "__import__", "getattr", "setattr", "delattr",
+    "globals", "locals", "vars", "input", "breakpoint", "help"))
+
+
 class Bridge:
     """Talks to the sandbox on behalf of the tests, with a deadline per test cell."""
 
     def __init__(self, sandbox: Sandbox, timeouts: Timeouts):
         self.sandbox, self.timeouts = sandbox, timeouts
         self.deadline = float("inf")
+        self.callbacks: list = []      # trusted functions passed to student code, by id
+
+    def _handle_of(self, value):
+        """How a non-data argument travels: a student object back as its handle, a
+        trusted function as a callback id (it will run here, never in the sandbox)."""
+        if type(value) is Remote:
+            return ["h", object.__getattribute__(value, "_key"),
+                    object.__getattribute__(value, "_type")]
+        if callable(value) and not any(value is f for f in _NEVER_CALLBACK):
+            self.callbacks.append(value)
+            return ["k", len(self.callbacks) - 1]
+        raise CodecError(f"cannot send a value of type {type(value).__name__} to student code")
+
+    def _run_callback(self, msg: dict) -> dict:
+        try:
+            fn = self.callbacks[msg["callback"]]
+            args = [decode(a, self._remote) for a in msg.get("args", [])]
+            kwargs = {str(k): decode(v, self._remote) for k, v in msg.get("kwargs", {}).items()}
+            with contextlib.redirect_stdout(_Bounded()):
+                value = fn(*args, **kwargs)
+            return {"value": encode(value, handle_of=self._handle_of)}
+        except Exception as exc:       # noqa: BLE001 - reported to the student code
+            return {"exc": f"{type(exc).__name__}"}
 
     def _ask(self, msg: dict) -> dict:
         left = min(self.timeouts.cell, self.deadline - time.monotonic())
         if left <= 0:
             raise StudentTimeout("the test cell ran out of time")
         try:
-            return self.sandbox.request(msg, left)
+            return self.sandbox.request(msg, left, on_callback=self._run_callback)
         except SandboxTimeout:
             raise StudentTimeout(f"student code did not return within {left:.0f} s") from None
         except SandboxDied as exc:
@@ -105,7 +135,7 @@ class Bridge:
 
     def call(self, target: "Remote", args: tuple, kwargs: dict):
         def enc(v):
-            return encode(v, handle_of=_handle_of_remote)
+            return encode(v, handle_of=self._handle_of)
         try:
             enc_args = [enc(a) for a in args]
             enc_kwargs = {str(k): enc(v) for k, v in kwargs.items()}
@@ -116,12 +146,6 @@ class Bridge:
         result = self._value(reply)
         _write_back(args, kwargs, reply.get("writeback"), self._remote)
         return result
-
-
-def _handle_of_remote(value):
-    if type(value) is Remote:
-        return object.__getattribute__(value, "_key")
-    raise CodecError(f"cannot send a value of type {type(value).__name__} to student code")
 
 
 def _write_back(args, kwargs, writeback, make_handle):
@@ -173,7 +197,7 @@ class Remote:
 
     def __getitem__(self, key):
         try:
-            enc = encode(key, handle_of=_handle_of_remote)
+            enc = encode(key, handle_of=self._bridge._handle_of)
         except CodecError as exc:
             raise TypeError(str(exc)) from None
         return self._bridge.op("getitem", self, key=enc)
@@ -412,6 +436,7 @@ class NotebookRun:
 
     def run(self, cells: tuple[Cell, ...]) -> list[dict]:
         self._student_names = set()
+        self._death_reported = False
         deadline = time.monotonic() + self.timeouts.notebook
         results = []
         for index, cell in enumerate(cells):
@@ -421,7 +446,16 @@ class NotebookRun:
                 self.run_teacher_setup(cell)
             elif cell.kind == "test":
                 results.append(self.run_test(cell))
+                reason = self.sandbox.dead_reason
+                if reason and not self._death_reported:
+                    if "timed out" in reason or "timeout" in reason:
+                        self.notes.append(f"student process stopped during test "
+                                          f"{cell.grade_id}: {reason}")
+                    else:
+                        self.flags.append(f"student process died during test "
+                                          f"{cell.grade_id}: {reason}")
             elif cell.kind == "manual":
                 results.append({"grade_id": cell.grade_id, "points": cell.points, "score": None,
                                 "status": "manual", "feedback": "graded by the teacher"})
+            self._death_reported = bool(self.sandbox.dead_reason)
         return results

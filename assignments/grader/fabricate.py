@@ -87,12 +87,15 @@ def wrong(source_nb: dict) -> dict:
 
 
 def with_cheat(nb: dict, cheat: str, where: str = "first") -> dict:
-    """Add ``cheat`` code to the first (or last) answer cell."""
+    """Add ``cheat`` code before the first answer cell's code ("first"), after the last
+    one's ("last"), or after every answer cell's code ("each")."""
     nb = copy.deepcopy(nb)
     cells = answer_cells(nb)
-    cell = cells[0] if where == "first" else cells[-1]
-    cell["source"] = (cheat + "\n" + _source(cell)) if where == "first" \
-        else (_source(cell) + "\n" + cheat)
+    if where == "first":
+        cells[0]["source"] = cheat + "\n" + _source(cells[0])
+    else:
+        for cell in (cells if where == "each" else cells[-1:]):
+            cell["source"] = _source(cell) + "\n" + cheat
     return nb
 
 

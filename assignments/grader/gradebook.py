@@ -8,12 +8,21 @@ and grade cells are created from the teacher's source notebooks.
 from __future__ import annotations
 
 import datetime as dt
+import os
+import sys
 from pathlib import Path
 
 from nbgrader.api import Gradebook, MissingEntry
 
 from .course import Course
 from .notebook import _kind, teacher_cells
+
+
+def _alembic_on_path() -> None:
+    """nbgrader runs the ``alembic`` command of its environment to create a gradebook."""
+    bindir = os.path.dirname(sys.executable)
+    if bindir not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = bindir + os.pathsep + os.environ.get("PATH", "")
 
 
 def _ensure_assignment(gb: Gradebook, course: Course, assignment: str) -> None:
@@ -34,8 +43,7 @@ def _ensure_assignment(gb: Gradebook, course: Course, assignment: str) -> None:
                                                max_score=float(tags.get("points") or 0),
                                                cell_type=cell["type"])
             if kind == "answer":
-                gb.update_or_create_solution_cell(cell["id"], path.stem, assignment,
-                                                  cell_type=cell["type"])
+                gb.update_or_create_solution_cell(cell["id"], path.stem, assignment)
 
 
 def _timestamp(course: Course, student: str, assignment: str):
@@ -54,6 +62,7 @@ def _timestamp(course: Course, student: str, assignment: str):
 
 def load_results(course: Course, results: list[dict]) -> None:
     """Write ``results`` (dicts from ``grade_submission``) into ``course``'s gradebook."""
+    _alembic_on_path()
     with Gradebook(course.gradebook_url) as gb:
         for assignment in sorted({r["assignment"] for r in results}):
             _ensure_assignment(gb, course, assignment)
@@ -82,6 +91,7 @@ def load_results(course: Course, results: list[dict]) -> None:
 def snapshot(course: Course) -> dict:
     """The gradebook's content without ids/timings: what two equivalent runs must share."""
     out = {}
+    _alembic_on_path()
     with Gradebook(course.gradebook_url) as gb:
         for a in gb.assignments:
             for sub in gb.assignment_submissions(a.name):

@@ -5,7 +5,7 @@ Modes (chosen by ``detect_mode``):
   namespaces; the course, the project, /root and /home are covered by empty tmpfs (only
   the Python installation is mounted back), /tmp, /var/tmp, /dev/shm are private and small,
   the submission folder is a private tmpfs holding only the submission's notebook; then it
-  drops to an unused uid/gid (one per worker slot, no groups, no_new_privs) with rlimits.
+  drops to an unused uid/gid (locked per sandbox, no groups, no_new_privs) with rlimits.
 - ``userns``: not root, but unprivileged user namespaces work: the same mounts and network
   cut-off, but the code runs as your own uid (it can read what you can read outside the
   hidden folders) and RLIMIT_NPROC counts all your processes.
@@ -15,6 +15,7 @@ Modes (chosen by ``detect_mode``):
 from __future__ import annotations
 
 import ctypes
+import fcntl
 import dataclasses
 import json
 import os
@@ -56,7 +57,7 @@ class Limits:
 class SandboxConfig:
     """Where and as whom the sandbox runs."""
     mode: str = "root"                            # "root" | "userns" | "none" (see module doc)
-    uid: int | None = None                        # sandbox uid in root mode (None: 62000+slot)
+    uid_base: int = 62000                         # root mode: first uid tried for sandboxes
     hide: tuple[str, ...] = ()                    # folders/files made invisible to the student
     limits: Limits = dataclasses.field(default_factory=Limits)
     python: str = sys.executable                  # interpreter run inside the sandbox
@@ -87,24 +88,40 @@ def _mount(libc, src, target, fstype, flags, data=None):
     _check(libc.mount(enc(src), enc(target), enc(fstype), flags, enc(data)), f"mount {target}")
 
 
-def free_uid(slot: int, base: int = 62000) -> int:
-    """An uid with no passwd entry for worker ``slot`` (so it owns no files, no home)."""
-    uid, seen = base, -1
-    while True:
+def claim_uid(base: int = 62000, lock_dir: str = "/tmp") -> tuple[int, int]:
+    """An uid no account uses and no other sandbox holds right now: (uid, lock fd).
+
+    The lock (``flock`` on /tmp/genai-lab-grader-uid-<uid>.lock) is held until the fd is
+    closed, so concurrent grading runs and workers never share a sandbox uid (and the
+    cleanup that kills every process of that uid only ever hits one sandbox)."""
+    uid = base
+    while uid < base + 10000:
         try:
             pwd.getpwuid(uid)
         except KeyError:
-            seen += 1
-            if seen == slot:
-                return uid
+            fd = os.open(f"{lock_dir}/genai-lab-grader-uid-{uid}.lock",
+                         os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return uid, fd
+            except BlockingIOError:
+                os.close(fd)
         uid += 1
+    raise RuntimeError(f"no free sandbox uid in [{base}, {base + 10000})")
 
 
 def default_hide(course: Path) -> tuple[str, ...]:
-    """The course folder, the project holding it (nearest parent with .git), /root, /home."""
+    """The course folder, the project holding it and the project holding this grader
+    (nearest parents with .git: they contain the notebook builders and solutions), /root
+    and /home."""
     course = course.resolve()
     hide = [course]
     for parent in [course, *course.parents]:
+        if (parent / ".git").exists():
+            hide.append(parent)
+            break
+    here = Path(__file__).resolve()
+    for parent in here.parents:                # the project this grader ships in
         if (parent / ".git").exists():
             hide.append(parent)
             break
@@ -229,8 +246,11 @@ class Sandbox:
 
     def __init__(self, cfg: SandboxConfig, slot: int, files: dict[str, bytes]):
         self.cfg = cfg
-        self.uid = (cfg.uid if cfg.uid is not None else free_uid(slot)) \
-            if cfg.mode == "root" else os.getuid()
+        self._uid_lock = None
+        if cfg.mode == "root":
+            self.uid, self._uid_lock = claim_uid(cfg.uid_base)
+        else:
+            self.uid = os.getuid()
         self._next_id = 0
         self.dead_reason: str | None = None
         self._tmp = None
@@ -273,31 +293,40 @@ class Sandbox:
 
     # ---- protocol ----------------------------------------------------------------------
 
-    def request(self, msg: dict, timeout: float) -> dict:
-        """Send ``msg``; return the reply, or raise SandboxTimeout / SandboxDied."""
+    def _send(self, msg: dict) -> None:
+        try:
+            os.write(self._to_child, pack(msg))
+        except (BrokenPipeError, OSError, CodecError, ValueError) as exc:
+            self._die(f"could not send to the student process ({type(exc).__name__})")
+
+    def request(self, msg: dict, timeout: float, on_callback=None) -> dict:
+        """Send ``msg``; return the reply, or raise SandboxTimeout / SandboxDied.
+
+        While waiting, the student code may ask to run a trusted callback
+        (``{"callback": id, ...}``): ``on_callback(message) -> reply dict`` answers it."""
         if self.dead_reason:
             raise SandboxDied(self.dead_reason)
         self._next_id += 1
-        msg = dict(msg, id=self._next_id)
-        try:
-            os.write(self._to_child, pack(msg))
-        except (BrokenPipeError, OSError, CodecError) as exc:
-            self._die(f"could not send to the student process ({type(exc).__name__})")
+        self._send(dict(msg, id=self._next_id))
         deadline = time.monotonic() + timeout
-        try:
-            (size,) = struct.unpack(">Q", self._read(8, deadline))
-            if size > MAX_FRAME:
-                self._die(f"the student process sent a {size}-byte value "
-                          f"(limit {MAX_FRAME} bytes)")
-            reply = json.loads(self._read(size, deadline))
-        except SandboxTimeout:
-            self._interrupt_or_kill()
-            raise
-        except (ValueError, UnicodeDecodeError):
-            self._die("the student process broke the protocol (garbled reply)")
-        if not isinstance(reply, dict) or reply.get("id") != self._next_id:
-            self._die("the student process broke the protocol (unexpected reply)")
-        return reply
+        while True:
+            try:
+                (size,) = struct.unpack(">Q", self._read(8, deadline))
+                if size > MAX_FRAME:
+                    self._die(f"the student process sent a {size}-byte value "
+                              f"(limit {MAX_FRAME} bytes)")
+                reply = json.loads(self._read(size, deadline))
+            except SandboxTimeout:
+                self._interrupt_or_kill()
+                raise
+            except (ValueError, UnicodeDecodeError):
+                self._die("the student process broke the protocol (garbled reply)")
+            if isinstance(reply, dict) and "callback" in reply and on_callback is not None:
+                self._send(on_callback(reply))
+                continue
+            if not isinstance(reply, dict) or reply.get("id") != self._next_id:
+                self._die("the student process broke the protocol (unexpected reply)")
+            return reply
 
     def _read(self, n: int, deadline: float) -> bytes:
         chunks = []
@@ -371,6 +400,9 @@ class Sandbox:
                 pass
         if self._tmp:
             shutil.rmtree(self._tmp, ignore_errors=True)
+        if self._uid_lock is not None:
+            os.close(self._uid_lock)
+            self._uid_lock = None
 
 
 def detect_mode() -> str:
