@@ -32,7 +32,7 @@ import shutil
 import tempfile
 import time
 import warnings
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable
 
@@ -48,6 +48,24 @@ _BLUE, _ORANGE, _GREEN, _GREY = "#0072B2", "#E69F00", "#009E73", "#555555"
 
 
 # ------------------------------------------------------------------------ configuration
+LR_SCHEDULES = ("constant", "cosine")
+
+
+def learning_rate(step: int, total: int, base: float, schedule: str = "cosine",
+                  min_fraction: float = 0.1) -> float:
+    """The learning rate of Adam step ``step`` (0-based) out of ``total``.
+
+    "constant" is always ``base``. "cosine" follows half a cosine from ``base`` at step 0
+    down to ``min_fraction * base`` at the last step: big steps while the loss is far from
+    its minimum, small ones at the end to settle into it.
+    """
+    if schedule == "constant" or total <= 1:
+        return base
+    progress = step / (total - 1)  # 0 .. 1
+    low = min_fraction * base
+    return low + 0.5 * (base - low) * (1.0 + math.cos(math.pi * progress))
+
+
 @dataclass
 class TrainConfig:
     """How to train (and, for ``default_model``, which corpus to train on)."""
@@ -58,6 +76,9 @@ class TrainConfig:
     val_fraction: float = 0.1  # share of the corpus held out to measure validation loss
     n_samples: int = 10000  # sentences in the default corpus (used by default_model only)
     adam: AdamConfig = field(default_factory=AdamConfig)  # optimiser settings (lr 3e-3, clip 1)
+    lr_schedule: str = "cosine"  # "cosine": lr falls from adam.lr to min_lr_fraction * adam.lr
+    #                              over all steps (fine steps at the end); "constant": adam.lr
+    min_lr_fraction: float = 0.1  # the cosine schedule's final lr, as a share of adam.lr
     progress: bool = True  # show a tqdm progress bar (a widget in Jupyter, text in a terminal)
     eval_batch_size: int = 500  # sentences per forward pass when measuring validation loss
 
@@ -69,6 +90,10 @@ class TrainConfig:
                     min_inclusive=False, max_inclusive=False)
         check_int("n_samples", self.n_samples, minimum=2)
         check_int("eval_batch_size", self.eval_batch_size, minimum=1)
+        if self.lr_schedule not in LR_SCHEDULES:
+            raise ValueError(f"lr_schedule must be one of {LR_SCHEDULES}, "
+                             f"got {self.lr_schedule!r}")
+        check_float("min_lr_fraction", self.min_lr_fraction, minimum=0.0, maximum=1.0)
         if not isinstance(self.adam, AdamConfig):
             raise TypeError(f"adam must be an AdamConfig, got {type(self.adam).__name__}")
         if not isinstance(self.progress, bool):
@@ -210,6 +235,7 @@ class EpochRecord:
     observation: str  # what the numbers mean, from ``observe``
     steps: int = 0  # Adam steps taken in the epoch
     tokens: int = 0  # target tokens trained on in the epoch
+    lr: float = 0.0  # learning rate of the epoch's last step
 
 
 @dataclass
@@ -406,7 +432,7 @@ def train(model, train_ids: object, val_ids: object, config: TrainConfig | None 
     ln_vocab = math.log(vocab)
 
     rng = np.random.default_rng(config.seed)
-    optimizer = Adam(model.params, config.adam)
+    optimizer = Adam(model.params, replace(config.adam))  # own copy: the lr is scheduled
     n = train_arr.shape[0]
     steps_per_epoch = math.ceil(n / config.batch_size)
     val0, acc0 = evaluate(model, val_arr, pad_id, config.eval_batch_size)
@@ -422,6 +448,9 @@ def train(model, train_ids: object, val_ids: object, config: TrainConfig | None 
             order = rng.permutation(n)  # (N,) a new shuffle every epoch
             loss_sum, token_sum = 0.0, 0
             for s in range(steps_per_epoch):
+                optimizer.config.lr = learning_rate(
+                    (epoch - 1) * steps_per_epoch + s, config.epochs * steps_per_epoch,
+                    config.adam.lr, config.lr_schedule, config.min_lr_fraction)
                 batch = _crop(train_arr[order[s * config.batch_size:(s + 1) * config.batch_size]],
                               pad_id)                       # (b, L_b)
                 x, y = split_inputs_targets(batch)          # (b, T) each
@@ -438,7 +467,7 @@ def train(model, train_ids: object, val_ids: object, config: TrainConfig | None 
                 epoch=epoch, train_loss=loss_sum / token_sum, val_loss=val_loss,
                 accuracy=val_acc, seconds=seconds,
                 observation=observe(val_loss, ln_vocab, baseline, floor, previous),
-                steps=steps_per_epoch, tokens=token_sum))
+                steps=steps_per_epoch, tokens=token_sum, lr=optimizer.config.lr))
             previous = val_loss
             if on_epoch is not None:
                 on_epoch(trace.epochs[-1])
