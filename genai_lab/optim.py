@@ -17,6 +17,7 @@ Parameters are updated IN PLACE, so the model's arrays change under the optimize
 """
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -114,13 +115,18 @@ class Adam:
             g = grads[name] * scale if scale != 1.0 else grads[name]
             m, v = self.m[name], self.v[name]
             m *= cfg.beta1
-            m += (1.0 - cfg.beta1) * g
+            m += (1.0 - cfg.beta1) * g                  # m = beta1 m + (1 - beta1) g
             v *= cfg.beta2
-            v += (1.0 - cfg.beta2) * (g * g)
-            update = (m / bc1) / (np.sqrt(v / bc2) + cfg.eps)
+            v += (1.0 - cfg.beta2) * (g * g)            # v = beta2 v + (1 - beta2) g^2
+            # p -= lr * m_hat / (sqrt(v_hat) + eps), with the bias corrections folded in.
+            denom = np.sqrt(v)
+            denom *= 1.0 / math.sqrt(bc2)                # sqrt(v_hat)
+            denom += cfg.eps
+            step = np.divide(m, denom, out=denom)       # reuse the buffer: m / (...)
+            step *= cfg.lr / bc1
             if cfg.weight_decay and decays(name):
-                update += cfg.weight_decay * p
-            p -= (cfg.lr * update).astype(p.dtype, copy=False)
+                step += (cfg.lr * cfg.weight_decay) * p  # decoupled weight decay
+            p -= step
         return norm
 
     def state_dict(self) -> dict:
