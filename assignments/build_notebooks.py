@@ -199,7 +199,10 @@ def test_cell_source(cell: Cell) -> str:
     parts = [QUIET, cell.text, f'globals().setdefault("_visible_passed", set()).add('
                                f'"{cell.grade_id}")',
              f'print("Visible tests passed: {cell.grade_id} '
-             f'(hidden tests run when your notebook is graded)")']
+             f'(hidden tests run when your notebook is graded)")',
+             # A traceback shows the 3 lines after the failing line: this comment keeps
+             # the hidden-test marker out of the feedback of a failing visible test.
+             "# More tests of this cell are hidden: they run when the notebook is graded."]
     if cell.hidden is not None:
         body = textwrap.indent(textwrap.dedent("\n".join(cell.hidden)).strip("\n"), "    ")
         parts += ["### BEGIN HIDDEN TESTS", GUARD.rstrip("\n"), "",

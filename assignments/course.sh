@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# The teacher's commands for the genai-lab nbgrader course (this folder is the course).
+#
+#   assignments/course.sh build                  write source/*/*.ipynb from build/*.py
+#   assignments/course.sh check                  exit 1 if a source notebook is stale
+#   assignments/course.sh validate [NAME...]     run each source notebook: all tests pass
+#   assignments/course.sh generate [NAME...]     build + nbgrader generate_assignment -> release/
+#   assignments/course.sh release  [NAME...]     copy release/ to the exchange (students fetch)
+#   assignments/course.sh collect  [NAME...]     copy the exchange's submissions to submitted/
+#   assignments/course.sh autograde [NAME...]    grade submitted/ -> autograded/ + gradebook.db
+#   assignments/course.sh feedback [NAME...]     autograded/ -> feedback/*.html (no hidden tests)
+#   assignments/course.sh return   [NAME...]     put the feedback in the exchange (fetch_feedback)
+#   assignments/course.sh export                 gradebook -> grades.csv
+#
+# NAME is tokenization, embeddings, softmax or sampling (default: all four). Extra nbgrader
+# options can be given in NBGRADER_ARGS, e.g. NBGRADER_ARGS=--force or
+# NBGRADER_ARGS=--Execute.timeout=10. The exchange folder is assignments/exchange unless
+# GENAI_LAB_EXCHANGE is set. Uses the course virtualenv (../.venv) if it exists.
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+VENV="${VENV:-$HERE/../.venv}"
+if [ -x "$VENV/bin/nbgrader" ]; then
+    # nbgrader runs `alembic` (database set-up) as a subprocess: it must be on PATH.
+    export PATH="$VENV/bin:$PATH"
+fi
+PYTHON="$(command -v python || command -v python3)"
+cd "$HERE"
+
+ALL=(tokenization embeddings softmax sampling)
+cmd="${1:-help}"
+shift || true
+names=("$@")
+if [ ${#names[@]} -eq 0 ]; then names=("${ALL[@]}"); fi
+read -r -a extra <<< "${NBGRADER_ARGS:-}"
+
+each() {  # run `nbgrader <subcommand> NAME` for every assignment
+    local sub="$1"; shift
+    for name in "${names[@]}"; do
+        nbgrader "$sub" "$name" "$@" ${extra[@]+"${extra[@]}"}
+    done
+}
+
+case "$cmd" in
+    build)     "$PYTHON" build_notebooks.py ;;
+    check)     "$PYTHON" build_notebooks.py --check ;;
+    validate)
+        for name in "${names[@]}"; do
+            nbgrader validate "source/$name/$name.ipynb" ${extra[@]+"${extra[@]}"}
+        done ;;
+    generate)  "$PYTHON" build_notebooks.py; each generate_assignment ;;
+    release)   each release_assignment ;;
+    collect)   each collect ;;
+    autograde)
+        start=$(date +%s)
+        each autograde
+        echo "autograde took $(( $(date +%s) - start )) s" ;;
+    feedback)  each generate_feedback ;;
+    return)    each release_feedback ;;
+    export)    nbgrader export ${extra[@]+"${extra[@]}"}; echo "wrote $HERE/grades.csv" ;;
+    help|-h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//' ;;
+    *) echo "course.sh: unknown command '$cmd' (try: course.sh help)" >&2; exit 2 ;;
+esac
