@@ -131,14 +131,15 @@ def test_no_sandbox_process_survives(graded):
 
 
 def _hidden_lines(assignment: str) -> list[str]:
-    lines = []
+    """Lines that appear only in hidden tests (not also in visible code)."""
+    hidden_lines, visible = set(), set()
     for nb_path in (SOURCE / assignment).glob("*.ipynb"):
         for cell in cheats.load_source(nb_path)["cells"]:
             src = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
             for hidden, code in _segments(src):
-                if hidden:
-                    lines += [l.strip() for l in code.splitlines() if len(l.strip()) > 12]
-    return lines
+                lines = {l.strip() for l in code.splitlines() if len(l.strip()) > 12}
+                (hidden_lines if hidden else visible).update(lines)
+    return sorted(hidden_lines - visible)
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)

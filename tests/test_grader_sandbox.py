@@ -1,0 +1,192 @@
+"""The sandbox, the data-only codec and the notebook rebuild, tested directly."""
+from __future__ import annotations
+
+import json
+import os
+import sys
+import uuid
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from assignments.grader import SandboxConfig, Timeouts, default_hide, detect_mode  # noqa: E402
+from assignments.grader.codec import CodecError, decode, encode  # noqa: E402
+from assignments.grader.execute import Bridge, Remote, StudentError  # noqa: E402
+from assignments.grader.notebook import load_cells, rebuild, NotebookError  # noqa: E402
+from assignments.grader.sandbox import Sandbox, _keep_paths  # noqa: E402
+
+COURSE = ROOT / "assignments"
+MODE = detect_mode()
+
+
+# ---- codec --------------------------------------------------------------------------------
+
+def test_codec_round_trip_gives_exact_types():
+    values = [None, True, 3, 2.5, float("nan"), 1 + 2j, "é", b"\x00", [1, (2, 3)], {"a": {1, 2}},
+              np.arange(6, dtype=np.int32).reshape(2, 3), np.float32(1.5),
+              np.array(["ab", "c"])]
+    for v in values:
+        out = decode(json.loads(json.dumps(encode(v))))
+        assert type(out) is type(v)
+        if isinstance(v, np.ndarray):
+            assert out.dtype == v.dtype and out.shape == v.shape and np.array_equal(out, v)
+        elif v == v:
+            assert out == v
+
+
+def test_codec_rejects_objects_and_subclasses():
+    class FloatEq(float):
+        def __eq__(self, other):
+            return True
+    with pytest.raises(CodecError):
+        encode(FloatEq(1.0))
+    with pytest.raises(CodecError):
+        encode(np.array([object()]))
+    assert encode(FloatEq(1.0), handle_of=lambda v: 7)[0] == "h"
+    with pytest.raises((CodecError, TypeError)):
+        decode(["a", "|O", [1], "AAAAAAAAAAA="])
+    with pytest.raises(CodecError):
+        decode(["a", "<f8", [2], "AAAAAAAAAAA="])          # 8 bytes for 2 float64
+    with pytest.raises(CodecError):
+        decode(["h", 1, "x"])                              # handles need a maker
+
+
+def test_remote_objects_refuse_to_pass_for_values():
+    r = Remote(None, 1, "EqAll")
+    for attempt in (lambda: r == 1, lambda: bool(r), lambda: float(r), lambda: r + 1,
+                    lambda: np.testing.assert_allclose(r, 1.0)):
+        with pytest.raises(Exception):
+            attempt()
+
+
+# ---- notebook rebuild ---------------------------------------------------------------------
+
+def _nb(*cells):
+    return json.dumps({"cells": [
+        {"cell_type": t, "source": src, "metadata": {"nbgrader": tags} if tags else {}}
+        for t, src, tags in cells]})
+
+
+T_ANS = {"grade_id": "ans", "solution": True, "grade": False, "locked": False}
+T_TEST = {"grade_id": "t1", "solution": False, "grade": True, "locked": True, "points": 2}
+
+
+def test_rebuild_takes_tests_from_teacher_and_flags_changes():
+    teacher = load_cells(_nb(("code", "def f(): return 1", T_ANS),
+                             ("code", "assert f() == 1\n### BEGIN HIDDEN TESTS\nassert f()\n"
+                                      "### END HIDDEN TESTS", T_TEST)))
+    edited = load_cells(_nb(("code", "pass", dict(T_TEST, points=99)),
+                            ("code", "def f(): return 2", T_ANS),
+                            ("code", "x = 1", None)))
+    out = rebuild(teacher, edited)
+    kinds = [(c.kind, c.grade_id) for c in out.cells]
+    assert kinds == [("student", "ans"), ("student", None), ("test", "t1")]
+    assert "BEGIN HIDDEN" in out.cells[2].source and out.cells[2].points == 2
+    flags = " | ".join(out.flags)
+    assert "re-tagged test cell t1" in flags and "edited test cell t1" in flags
+    assert "reordered" in flags
+    deleted = rebuild(teacher, load_cells(_nb(("code", "def f(): return 2", T_ANS))))
+    assert [c.kind for c in deleted.cells] == ["student", "test"]
+    assert deleted.flags == ("deleted test cell t1",)
+    untouched = rebuild(teacher, load_cells(_nb(("code", "def f(): return 2", T_ANS),
+                                                 ("code", "assert f() == 1", T_TEST))))
+    assert untouched.flags == ()
+
+
+def test_invalid_notebooks_are_refused():
+    for raw in (b"{", b"[]", b'{"cells": [1]}', b'{"cells": [{"cell_type": "code", '
+                                                  b'"source": 3}]}'):
+        with pytest.raises(NotebookError):
+            load_cells(raw)
+
+
+# ---- the sandbox itself -------------------------------------------------------------------
+
+PROBE = r'''
+import os, json, socket
+course = {course!r}
+found = {{}}
+for p in [course + "/source", course + "/gradebook.db", course + "/build_notebooks.py",
+          "../../source", "../../../gradebook.db", "/root", "/home"]:
+    try:
+        found[p] = sorted(os.listdir(p)) if os.path.isdir(p) else len(open(p, "rb").read())
+    except OSError as exc:
+        found[p] = "error"
+writes = {{}}
+for p in [{outside!r}, course + "/cheat.txt", "/var/tmp/cheat.txt", "mine.txt"]:
+    try:
+        with open(p, "w") as fh:
+            fh.write("x")
+        writes[p] = "ok"
+    except OSError:
+        writes[p] = "error"
+try:
+    socket.create_connection(("127.0.0.1", 22), timeout=1)
+    net = "connected"
+except OSError:
+    net = "error"
+report = {{"uid": os.getuid(), "found": found, "writes": writes, "net": net,
+          "cwd_files": sorted(os.listdir("."))}}
+'''
+
+
+@pytest.mark.skipif(MODE == "none", reason="covered by test_weak_sandbox_is_refused")
+def test_sandbox_hides_the_course_and_keeps_writes_inside():
+    outside = f"/tmp/genai-lab-cheat-{uuid.uuid4().hex}"
+    cfg = SandboxConfig(mode=MODE, uid_base=63500, hide=default_hide(COURSE))
+    box = Sandbox(cfg, 0, {"mine.ipynb": b"{}"})
+    try:
+        reply = box.request({"op": "run_cell", "source": PROBE.format(course=str(COURSE),
+                                                                      outside=outside)}, 60)
+        assert reply["status"] == "ok", reply
+        report = decode(box.request({"op": "get", "name": "report"}, 30)["value"])
+    finally:
+        box.close()
+    kept = {Path(k).relative_to(top).parts[0] for k in _keep_paths() for top in ("/root", "/home")
+            if k.startswith(top + "/")}
+    for path, seen in report["found"].items():
+        # nothing readable, except the Python installation the sandbox runs on
+        assert seen == "error" or (isinstance(seen, list) and set(seen) <= kept), (path, seen)
+    assert report["cwd_files"] == ["mine.ipynb", "mine.txt"] or \
+        set(report["cwd_files"]) <= {"mine.ipynb", "mine.txt", ".ipython", ".mpl"}
+    assert report["writes"]["mine.txt"] == "ok"
+    assert report["net"] == "error"
+    assert not Path(outside).exists()
+    assert not (COURSE / "cheat.txt").exists()
+    assert not Path("/var/tmp/cheat.txt").exists()
+    if MODE == "root":
+        assert report["uid"] != 0
+
+
+def test_weak_sandbox_is_refused(monkeypatch, capsys):
+    from assignments.grader import __main__ as cli
+    monkeypatch.setattr(cli, "detect_mode", lambda: "none")
+    with pytest.raises(SystemExit) as exc:
+        cli.main(["grade", "--course", str(COURSE), "--student", "nobody-at-all"])
+    assert "no sandbox available" in str(exc.value)
+
+
+@pytest.mark.skipif(MODE == "none", reason="covered by test_weak_sandbox_is_refused")
+def test_timeouts_interrupt_and_kill():
+    cfg = SandboxConfig(mode=MODE, uid_base=63500, hide=default_hide(COURSE))
+    box = Sandbox(cfg, 0, {})
+    try:
+        bridge = Bridge(box, Timeouts(cell=2.0))
+        box.request({"op": "run_cell", "source": "def f():\n    while True: pass\n"
+                                                  "def g(x): raise ValueError('bad ' + str(x))"},
+                    30)
+        f, g = bridge.get("f"), bridge.get("g")
+        with pytest.raises(ValueError, match="bad 3"):
+            g(3)
+        from assignments.grader.execute import StudentTimeout
+        with pytest.raises(StudentTimeout):
+            f()
+        assert box.dead_reason is None           # interrupted (KeyboardInterrupt), still alive
+        with pytest.raises(ValueError):
+            g(4)
+    finally:
+        box.close()
