@@ -9,6 +9,8 @@ Prints (nothing is asserted; speed is not a test):
 Each figure comes from a fresh subprocess, once with the BLAS library's default thread count
 and once with ONE thread (OPENBLAS_NUM_THREADS=1; torch.set_num_threads(1)): at these tiny
 matrix sizes, and on a machine shared with other work, threads can cost more than they give.
+Both also run once more with one thread and glibc malloc told to keep freed memory
+(MALLOC_*_ environment variables, see TUNED_MALLOC): informational, Linux only.
 Times are wall-clock and CPU (process_time) per step; for a one-thread run the CPU time is
 close to what the wall time would be on an idle machine, so it is the fairer comparison
 when other work shares the cores.
@@ -189,18 +191,30 @@ def bench_torch(cfg: BenchConfig, data, threads: int) -> float | None:
     return tokens / sec, tokens / cpu
 
 
-def run_worker(framework: str, threads: int | None, args) -> tuple[float, float] | None:
+# glibc malloc settings that keep freed memory for reuse instead of returning it to the
+# kernel: numpy allocates a fresh array for every intermediate, and re-faulting those pages
+# in is a measurable share of a step at this size (informational; Linux/glibc only).
+TUNED_MALLOC = {"MALLOC_MMAP_THRESHOLD_": str(64 * 2**20), "MALLOC_TRIM_THRESHOLD_": str(256 * 2**20),
+                "MALLOC_TOP_PAD_": str(64 * 2**20)}
+
+
+def run_worker(framework: str, threads: int | None, args,
+               tuned_malloc: bool = False) -> tuple[float, float] | None:
     """Benchmark one framework in a fresh process, with the BLAS/torch thread count fixed
-    BEFORE numpy starts (OPENBLAS_NUM_THREADS is read once, at import). Returns tokens/s."""
+    BEFORE numpy starts (OPENBLAS_NUM_THREADS is read once, at import).
+    Returns (tokens per wall second, tokens per CPU second), or None if it failed."""
     env = dict(os.environ)
     if framework == "numpy" and threads is not None:
         env["OPENBLAS_NUM_THREADS"] = env["OMP_NUM_THREADS"] = str(threads)
+    if tuned_malloc:
+        env.update(TUNED_MALLOC)
     cmd = [sys.executable, __file__, "--worker", framework, "--steps", str(args.steps)]
     if threads is not None:
         cmd += ["--threads", str(threads)]
-    if args.quick or framework != "numpy" or threads != 1:
+    if args.quick or framework != "numpy" or threads != 1 or tuned_malloc:
         cmd.append("--quick")                 # the actual 5-epoch run: numpy, 1 thread only
-    label = f"[{framework}, {threads or 'default'} thread(s)]"
+    label = (f"[{framework}, {threads or 'default'} thread(s)"
+             f"{', tuned malloc' if tuned_malloc else ''}]")
     print(f"\n{label}", flush=True)
     proc = subprocess.run(cmd, env=env, capture_output=True, text=True)
     print("\n".join(line for line in proc.stdout.splitlines() if not line.startswith("RESULT")))
@@ -243,25 +257,28 @@ def main(argv=None) -> int:
     print(f"python {sys.version.split()[0]}, numpy {np.__version__}, {cpus} CPU(s), "
           f"load average {load:.1f} (other work on the machine slows every figure)")
     results = {}
-    for threads in (None, 1):
-        results[("numpy", threads)] = run_worker("numpy", threads, args)
+    for threads, tuned in ((None, False), (1, False), (1, True)):
+        results[("numpy", threads, tuned)] = run_worker("numpy", threads, args, tuned)
     if not args.no_torch:
         if importlib.util.find_spec("torch") is None:
             print("\ntorch   not installed: PyTorch comparison skipped")
         else:
-            for threads in (cpus, 1):
-                results[("torch", threads)] = run_worker("torch", threads, args)
+            for threads, tuned in ((cpus, False), (1, False), (1, True)):
+                results[("torch", threads, tuned)] = run_worker("torch", threads, args, tuned)
     print("\nsummary: tokens/s of forward + backward + optimizer step (B=32, T=16)")
-    print("  framework  threads        per wall second   per CPU second")
-    for (framework, threads), res in results.items():
+    print("  framework  threads       malloc   per wall second   per CPU second")
+    for (framework, threads, tuned), res in results.items():
         shown = f"{res[0]:12,.0f}   {res[1]:14,.0f}" if res else "      failed"
-        print(f"  {framework:9s}  {str(threads or 'BLAS default'):12s}  {shown}")
+        print(f"  {framework:9s}  {str(threads or 'BLAS default'):12s}  "
+              f"{'tuned' if tuned else 'default':7s}  {shown}")
     for i, kind in enumerate(("wall", "CPU")):
-        best_np = max((r[i] for (f, _), r in results.items() if f == "numpy" and r), default=None)
-        best_t = max((r[i] for (f, _), r in results.items() if f == "torch" and r), default=None)
-        if best_np and best_t:
-            print(f"ratio   best numpy / best torch ({kind} time): {best_np / best_t:.2f} "
-                  f"(> 1 means numpy is faster)")
+        for tuned in (False, True):
+            best = {fw: max((r[i] for (f, _, t), r in results.items() if f == fw and t == tuned
+                             and r), default=None) for fw in ("numpy", "torch")}
+            if best["numpy"] and best["torch"]:
+                print(f"ratio   best numpy / best torch ({kind} time, "
+                      f"{'tuned' if tuned else 'default'} malloc): "
+                      f"{best['numpy'] / best['torch']:.2f} (> 1 means numpy is faster)")
     return 0
 
 
