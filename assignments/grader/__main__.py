@@ -6,6 +6,7 @@ Python. See README.md in this folder.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -27,7 +28,9 @@ def _settings(args, course: Course) -> Settings:
     hide = default_hide(course.root) + tuple(str(Path(h).resolve()) for h in args.hide)
     limits = Limits(memory_bytes=args.memory_mb * 1024**2,
                     cpu_seconds=int(args.notebook_timeout))
-    return Settings(SandboxConfig(mode=mode, hide=tuple(sorted(set(hide))), limits=limits),
+    uid_base = int(os.environ.get("GENAI_LAB_GRADER_UID_BASE", "62000"))
+    return Settings(SandboxConfig(mode=mode, hide=tuple(sorted(set(hide))), limits=limits,
+                                  uid_base=uid_base),
                     Timeouts(cell=args.timeout, notebook=args.notebook_timeout))
 
 

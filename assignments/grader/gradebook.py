@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sys
+import warnings
 from pathlib import Path
 
 from nbgrader.api import Gradebook, MissingEntry
@@ -63,7 +64,9 @@ def _timestamp(course: Course, student: str, assignment: str):
 def load_results(course: Course, results: list[dict]) -> None:
     """Write ``results`` (dicts from ``grade_submission``) into ``course``'s gradebook."""
     _alembic_on_path()
-    with Gradebook(course.gradebook_url) as gb:
+    with warnings.catch_warnings(), Gradebook(course.gradebook_url) as gb:
+        # nbgrader's own add_submission triggers SQLAlchemy "not in session" warnings
+        warnings.simplefilter("ignore", category=Warning)
         for assignment in sorted({r["assignment"] for r in results}):
             _ensure_assignment(gb, course, assignment)
         for r in sorted(results, key=lambda r: (r["assignment"], r["student"])):
