@@ -161,6 +161,7 @@ def _positive_float(text: str) -> float:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from .generate import DEFAULT_SAMPLING  # the course's default word selection
     parser = _Parser(prog=PROG, description="What Generative AI actually is: the course's "
                      "pipeline from the command line.")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
@@ -209,11 +210,14 @@ def build_parser() -> argparse.ArgumentParser:
                         ("trace", "Follow one input through the model's five layers.")):
         p = add(name, help_)
         p.add_argument("text", help="the seed text, e.g. \"The sun\"")
-        p.add_argument("--temperature", type=_positive_float, default=1.0,
-                       help="> 0; lower is safer, higher is more surprising (1.0)")
-        p.add_argument("--top-k", type=int, default=None, help="keep the k likeliest words")
-        p.add_argument("--top-p", type=_positive_float, default=None,
-                       help="keep the likeliest words up to this total probability, in (0, 1]")
+        p.add_argument("--temperature", type=_positive_float, default=DEFAULT_SAMPLING.temperature,
+                       help="> 0; lower is safer, higher is more surprising "
+                       f"({DEFAULT_SAMPLING.temperature})")
+        p.add_argument("--top-k", type=int, default=DEFAULT_SAMPLING.top_k,
+                       help=f"keep the k likeliest words ({DEFAULT_SAMPLING.top_k})")
+        p.add_argument("--top-p", type=_positive_float, default=DEFAULT_SAMPLING.top_p,
+                       help="keep the likeliest words up to this total probability, in (0, 1] "
+                       f"({DEFAULT_SAMPLING.top_p})")
         p.add_argument("--greedy", action="store_true", help="always take the likeliest word")
         p.add_argument("--seed", type=int, default=0, help="random seed (0)")
         p.add_argument("--checkpoint", help="a checkpoint folder (default: the cached model)")
