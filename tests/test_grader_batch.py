@@ -101,3 +101,23 @@ def test_killed_run_resumes_to_the_same_gradebook(serial, tmp_path):
     assert not list(course.results.glob("*/.*.tmp"))        # no half-written result left
     assert snapshot(course) == snapshot(serial)
     assert scores(course) == scores(serial)
+
+
+def test_a_crash_on_one_submission_never_stops_the_others(tmp_path, monkeypatch):
+    from assignments.grader import batch
+    course = make_course(tmp_path)
+    real = batch.grade_submission
+
+    def flaky(course, student, assignment, settings, slot=0):
+        if student == "wrong":
+            os.kill(os.getpid(), signal.SIGKILL)           # the worker dies mid-grading
+        return real(course, student, assignment, settings, slot)
+
+    monkeypatch.setattr(batch, "grade_submission", flaky)
+    pairs = [("wrong", ASSIGNMENTS[0]), ("reference", ASSIGNMENTS[0])]
+    report = batch.grade_batch(course, pairs, settings(course.root), workers=2, progress=False)
+    by_student = {r["student"]: r for r in report.results}
+    assert by_student["reference"]["score"] == by_student["reference"]["max_score"]
+    crashed = by_student["wrong"]
+    assert crashed["score"] == 0 and any("grading failed" in f for f in crashed["flags"])
+    assert all(c["score"] == 0 for nb in crashed["notebooks"].values() for c in nb["cells"])

@@ -169,10 +169,15 @@ def _preexec(cfg: SandboxConfig, uid: int, folder: str, files: dict[str, bytes],
             else:
                 _check(libc.unshare(flags), "unshare")
             _mount(libc, None, "/", None, _MS_REC | _MS_PRIVATE)
-            keep = _keep_paths()
-            keep_fds = {k: os.open(k, os.O_PATH | os.O_DIRECTORY) for k in keep}
+            keep, keep_fds, unreachable = _keep_paths(), {}, []
+            for k in keep:
+                try:
+                    keep_fds[k] = os.open(k, os.O_PATH | os.O_DIRECTORY)
+                except PermissionError:       # userns: a folder we cannot open ourselves
+                    unreachable.append(k)
+            keep = list(keep_fds)
             for hidden in sorted(cfg.hide, key=len):
-                if not os.path.lexists(hidden):
+                if not os.path.lexists(hidden) or any(_inside(k, hidden) for k in unreachable):
                     continue
                 if os.path.isdir(hidden):
                     _mount(libc, "tmpfs", hidden, "tmpfs", _MS_NOSUID | _MS_NODEV,
