@@ -359,6 +359,12 @@ def _as_questions(questions: QuestionsLike) -> tuple[Question, ...]:
     return items
 
 
+def _feedback_html(question: Question, label: str) -> str:
+    """The feedback of one option as HTML: the verdict in bold, then the explanation."""
+    verdict, _, explanation = question.feedback(label).partition(". ")
+    return f"<strong>{html.escape(verdict)}.</strong> {html.escape(explanation)}"
+
+
 class RenderedQuiz:
     """A quiz ready to display: HTML in Jupyter and in the book, plain text in a terminal."""
 
@@ -383,7 +389,7 @@ class RenderedQuiz:
                     f'data-correct="{right}">'
                     f'<summary><span class="genai-quiz-label">{esc(label)}</span>'
                     f"{esc(text)}</summary>"
-                    f'<div class="genai-quiz-feedback">{esc(question.feedback(label))}</div>'
+                    f'<div class="genai-quiz-feedback">{_feedback_html(question, label)}</div>'
                     "</details>")
             parts.append("</div>")
         parts.append(f"<script>{QUIZ_JS}</script>")

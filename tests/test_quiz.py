@@ -94,9 +94,10 @@ def test_rendered_html_holds_every_option_and_feedback(chapter: str) -> None:
     assert len(re.findall(r'<details [^>]*data-correct="true"', page)) == len(questions)
     for q in questions:
         assert html.escape(q.prompt) in page
-        for label, text, _ in q.options:
+        for label, text, feedback in q.options:
             assert html.escape(text) in page
-            assert html.escape(q.feedback(label)) in page
+            verdict = "Correct." if label == q.correct else "Not quite."
+            assert f"<strong>{verdict}</strong> {html.escape(feedback)}" in page
     # Self-contained: no external resource of any kind.
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", page)
     assert "<script>" in page and QUIZ_JS in page
