@@ -228,7 +228,8 @@ class EpochRecord:
     """What one epoch of training did."""
 
     epoch: int  # 1-based epoch number
-    train_loss: float  # mean loss over the epoch's minibatches (per target token)
+    train_loss: float  # mean loss per target token over the epoch's minibatches, measured
+    #                    while the weights changed (so usually a bit above val_loss at the end)
     val_loss: float  # loss on the validation split after the epoch
     accuracy: float  # share of validation targets that are the model's top prediction
     seconds: float  # wall-clock time of the epoch (training and validation)
@@ -359,6 +360,19 @@ class TrainingTrace:
             axis[c:c + len(text)] = list(text)
         lines.append(" " * 8 + "".join(axis).rstrip() + "   epoch")
         return "\n".join(lines)
+
+    def alt_text(self) -> str:
+        """What ``plot()`` shows, in words built from the same numbers (for alt text)."""
+        text = (f"Validation loss falls from {self.initial_val_loss:.2f} (untrained) to "
+                f"{self.final_val_loss:.2f} after {len(self.epochs)} epochs")
+        if self.floor is not None:
+            text += f", against an entropy floor of {self.floor:.2f}"
+        if self.bigram is not None:
+            text += f" and a bigram baseline of {self.bigram:.2f}"
+        if self.epochs:
+            text += (f"; next-word accuracy rises from {self.initial_val_accuracy:.2f} "
+                     f"to {self.epochs[-1].accuracy:.2f}")
+        return text + "."
 
     def plot(self):
         """A matplotlib Figure: loss (left) and validation accuracy (right) per epoch.

@@ -197,6 +197,7 @@ def test_trace_renders_as_text_html_and_json():
     assert data["final_over_floor"] == pytest.approx(1.0 / 0.9)
     again = TrainingTrace.from_dict(data)
     assert again.epochs == trace.epochs and again.floor == trace.floor
+    assert "from 5.10 (untrained) to 1.00 after 3 epochs" in trace.alt_text()
 
 
 def test_ascii_chart_plots_every_epoch():
