@@ -67,12 +67,16 @@ def numpy_step(model, opt, ids, targets):
 def time_steps(step, batches, warmup, steps):
     for i in range(warmup):
         step(*batches[i % len(batches)])
+    usage = resource.getrusage(resource.RUSAGE_SELF)
     start, cpu_start = time.perf_counter(), time.process_time()
     for i in range(steps):
         step(*batches[i % len(batches)])
     wall = (time.perf_counter() - start) / steps
     cpu = (time.process_time() - cpu_start) / steps
-    return wall, cpu
+    after = resource.getrusage(resource.RUSAGE_SELF)
+    faults = (after.ru_minflt - usage.ru_minflt) / steps        # pages touched for the 1st time
+    sys_ms = (after.ru_stime - usage.ru_stime) / steps * 1e3    # kernel time (page faults)
+    return wall, cpu, faults, sys_ms
 
 
 def steps_per_epoch(cfg: BenchConfig) -> int:
@@ -85,14 +89,15 @@ def bench_numpy(cfg: BenchConfig, data, full_run: bool) -> float:
     opt = Adam(model.params, AdamConfig())
     B = cfg.batch_size
     batches = [(ids[i:i + B], targets[i:i + B]) for i in range(0, B * 20, B)]
-    sec, cpu = time_steps(lambda x, y: numpy_step(model, opt, x, y), batches,
-                          cfg.warmup_steps, cfg.timed_steps)
+    sec, cpu, faults, sys_ms = time_steps(lambda x, y: numpy_step(model, opt, x, y), batches,
+                                          cfg.warmup_steps, cfg.timed_steps)
     tokens = B * cfg.seq_len
     total_steps = cfg.epochs * steps_per_epoch(cfg)
     print(f"numpy   {model!r}, OPENBLAS_NUM_THREADS="
           f"{os.environ.get('OPENBLAS_NUM_THREADS', 'unset')}")
     print(f"numpy   step (fwd+bwd+Adam) {sec * 1e3:7.2f} ms wall, {cpu * 1e3:7.2f} ms CPU   "
           f"{tokens / sec:9,.0f} tokens/s (B={B}, T={cfg.seq_len})")
+    print(f"numpy   per step {faults:,.0f} minor page faults, {sys_ms:.2f} ms kernel time")
     print(f"numpy   projected {cfg.epochs} epochs x {cfg.n_sentences} sentences "
           f"({total_steps} steps): {total_steps * sec:6.1f} s")
 
@@ -180,13 +185,14 @@ def bench_torch(cfg: BenchConfig, data, threads: int) -> float | None:
     B = cfg.batch_size
     batches = [(torch.from_numpy(ids[i:i + B]), torch.from_numpy(targets[i:i + B]))
                for i in range(0, B * 20, B)]
-    sec, cpu = time_steps(step, batches, cfg.warmup_steps, cfg.timed_steps)
+    sec, cpu, faults, sys_ms = time_steps(step, batches, cfg.warmup_steps, cfg.timed_steps)
     tokens = B * cfg.seq_len
     total_steps = cfg.epochs * steps_per_epoch(cfg)
     print(f"torch   {torch.__version__}, {torch.get_num_threads()} threads, float32, "
           f"{sum(p.numel() for p in model.parameters()):,} params")
     print(f"torch   step (fwd+bwd+AdamW) {sec * 1e3:7.2f} ms wall, {cpu * 1e3:7.2f} ms CPU   "
           f"{tokens / sec:9,.0f} tokens/s")
+    print(f"torch   per step {faults:,.0f} minor page faults, {sys_ms:.2f} ms kernel time")
     print(f"torch   projected {cfg.epochs} epochs: {total_steps * sec:6.1f} s")
     return tokens / sec, tokens / cpu
 

@@ -342,7 +342,8 @@ def load_checkpoint(path) -> tuple[TransformerLM, dict | None, dict]:
     """
     file = _checkpoint_file(path)
     if not file.is_file():
-        raise ValueError(f"no checkpoint at {file} (file does not exist)")
+        what = "is a directory, not a file" if file.is_dir() else "does not exist"
+        raise ValueError(f"no checkpoint at {file} (it {what})")
     try:
         with np.load(file, allow_pickle=False) as data:
             contents = {key: data[key] for key in data.files}   # reads (and CRC-checks) all
