@@ -178,6 +178,11 @@ def test_recorder_has_documented_shapes_and_matches_forward():
     np.testing.assert_array_equal(model.forward(ids), logits)     # recording changes nothing
 
 
+def test_full_context_is_accepted():
+    model = tiny_model()
+    assert model.forward(np.arange(6)[None, :] % 11).shape == (1, 6, 11)   # T == block_size
+
+
 def test_one_dimensional_ids_are_a_batch_of_one():
     model = tiny_model()
     logits = model.forward(np.array([1, 2, 3]))
@@ -281,6 +286,9 @@ def test_checkpoint_is_plain_npz_with_json(tmp_path):
 def test_missing_checkpoint(tmp_path):
     with pytest.raises(ValueError, match="does not exist"):
         load_checkpoint(tmp_path / "nothing")
+    (tmp_path / "folder.npz").mkdir()
+    with pytest.raises(ValueError, match="directory"):
+        load_checkpoint(tmp_path / "folder")
 
 
 def test_truncated_and_garbage_checkpoints(tmp_path):
