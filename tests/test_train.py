@@ -289,7 +289,10 @@ def test_default_training_learns_the_language(trained):
     losses = [trace.initial_val_loss] + [e.val_loss for e in trace.epochs]
     assert all(b < a for a, b in zip(losses, losses[1:])), losses  # falls every epoch
     assert trace.final_val_loss < 0.7 * trace.bigram  # well below the bigram baseline
-    assert 1.0 <= trace.final_over_floor < 1.10, trace.final_over_floor  # close to the floor
+    # Close to the floor; not clearly below it, which no model can be (counting [PAD]
+    # targets as predictions would be such a bug). 0.97 leaves room for the sampling
+    # noise of a 1,000-sentence validation split.
+    assert 0.97 < trace.final_over_floor < 1.06, trace.final_over_floor
     final, _ = evaluate(trained.model, trained.val_ids)
     assert final == pytest.approx(trace.final_val_loss, rel=1e-6)  # the trace is the model's
     print(f"\n{trace}\n{trace.ascii_chart()}")
