@@ -191,6 +191,7 @@ def test_generation_quality_counts_what_the_grammar_accepts(model, tok):
         assert row.accepted == expected
         assert row.acceptance == expected / 30
         assert row.unfinished == sum(1 for s in sentences if s[-1] != tok.sep_id)
+        assert row.distinct == len({tok.decode(s) for s in sentences})
     data = json.loads(json.dumps(report.to_dict()))
     assert data["rows"][1]["temperature"] == 0.5
     assert "acceptance" in str(report) and "<table" in report._repr_html_()

@@ -323,3 +323,4 @@ def test_default_sampling_writes_grammatical_sentences(trained):
     print(f"\n{report}")
     assert report.default.sampling == DEFAULT_SAMPLING
     assert report.default.acceptance >= 0.95
+    assert report.default.distinct >= 50  # not one memorised sentence repeated
