@@ -1,0 +1,135 @@
+"""Write the five prediction-layer chapters (layers 1-5 of the book) from their readable sources.
+
+    .venv/bin/python scripts/chapters/build_layers.py          # write them
+    .venv/bin/python scripts/chapters/build_layers.py --check  # exit 1 if one is out of date
+    .venv/bin/python scripts/chapters/build_layers.py 09_softmax_activation   # only one
+
+Each chapter has one source file next to this script, ``scripts/chapters/<stem>.py``, that
+defines ``build() -> nbformat.NotebookNode`` with the helpers of ``scripts/build_chapters.py``
+(stable cell ids, kernelspec python3). The five chapters follow ONE sentence through the
+trained model. Notebooks are written to ``chapters/<stem>.ipynb`` without outputs: the book
+executes them at build time.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import sys
+from pathlib import Path
+
+import nbformat
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+CHAPTERS = ROOT / "chapters"
+STEMS = ("06_input_tokenization", "07_embedding_layer", "08_neural_network_layers",
+         "09_softmax_activation", "10_word_selection")
+# The names of the five layers, as the diagram at the top of every chapter shows them.
+LAYER_NAMES = ("Input tokenization", "Embedding layer", "Neural network layers",
+               "Softmax activation", "Word selection")
+# The sentence the five chapters follow through the trained model (an unfinished sentence
+# of the course corpus: the model has to predict how it goes on).
+SENTENCE = "The sun rises in the"
+
+if str(ROOT / "scripts") not in sys.path:
+    sys.path.insert(0, str(ROOT / "scripts"))
+from build_chapters import code, md  # noqa: E402
+
+
+# ----------------------------------------------------- cells the five chapters share
+def say(template: str):
+    """A ``remove-input`` code cell whose output is Markdown prose with live numbers.
+
+    ``template`` is the body of a Python f-string evaluated in the notebook, so every
+    number it quotes comes from an executed cell, never typed by hand.
+    """
+    body = template.strip("\n").replace('"""', '\\"\\"\\"')
+    return code(f'Markdown(f"""\n{body}\n""")', "remove-input")
+
+
+def setup_cell(extra: str = ""):
+    """The first code cell of every layer chapter: the trained model and the sentence."""
+    return code(f"""
+import numpy as np
+from IPython.display import Markdown, display
+
+from genai_lab.predict import prediction_trace
+from genai_lab.train import default_model
+
+trained = default_model()           # trained once per build, then loaded from disk
+model, tokenizer = trained.model, trained.tokenizer
+SENTENCE = {SENTENCE!r}   # the sentence chapters 6-10 follow through the model
+trace = prediction_trace(model, tokenizer, SENTENCE)   # one real forward pass, recorded
+{extra}""")
+
+
+def where_cells(index: int):
+    """A heading and the diagram of the five layers with this chapter's layer highlighted."""
+    return [
+        md("## Where this layer sits"),
+        code(f"""
+from genai_lab.plotting import figure_with_alt, stage_diagram
+
+LAYERS = {list(LAYER_NAMES)!r}
+fig, alt = stage_diagram(LAYERS, title="The five layers of one prediction", highlight={index})
+figure_with_alt(fig, alt)
+""", "remove-input"),
+    ]
+
+
+def quiz_cells(stem: str):
+    return [md("## Check yourself"), code(f"""
+from genai_lab.quiz import render_quiz
+
+render_quiz({stem!r})
+""")]
+
+
+def load_source(stem: str):
+    """Import ``scripts/chapters/<stem>.py`` (a file name that is not a module name)."""
+    if stem not in STEMS:
+        raise ValueError(f"unknown chapter {stem!r}; the prediction-layer chapters are {STEMS}")
+    spec = importlib.util.spec_from_file_location(f"layer_chapter_{stem}", HERE / f"{stem}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def build(stem: str) -> nbformat.NotebookNode:
+    """The notebook of chapter ``stem``, freshly built from its source."""
+    return load_source(stem).build()
+
+
+def render(stem: str) -> str:
+    """The exact text written to ``chapters/<stem>.ipynb``."""
+    return nbformat.writes(build(stem)) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true",
+                        help="report chapters that differ from their source, write nothing")
+    parser.add_argument("stems", nargs="*", default=list(STEMS),
+                        help=f"chapters to write or check (default: all of {', '.join(STEMS)})")
+    args = parser.parse_args(argv)
+    for stem in args.stems:
+        if stem not in STEMS:
+            parser.error(f"unknown chapter {stem!r}; choose from {', '.join(STEMS)}")
+    stale = []
+    for stem in args.stems:
+        path = CHAPTERS / f"{stem}.ipynb"
+        text = render(stem)
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            stale.append(path)
+            if not args.check:
+                path.write_text(text, encoding="utf-8")
+                print(f"wrote {path.relative_to(ROOT)}")
+    if args.check:
+        for path in stale:
+            print(f"out of date: {path.relative_to(ROOT)}")
+        return 1 if stale else 0
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

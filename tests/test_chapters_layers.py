@@ -1,0 +1,210 @@
+"""The five prediction-layer chapters (06-10): committed notebooks match their sources, and
+each one has what issue 4 asks of a chapter.
+
+These tests read the notebooks without executing them (the book build executes them, see
+test_book.py): a fresh build from ``scripts/chapters/<stem>.py`` must equal the committed
+file; each chapter imports genai_lab, states what the reader will learn, shows a figure
+through ``figure_with_alt``, has a widget cell that also leaves a static rendering, ends
+with its quiz and a pointer to an assignment that exists; prose that quotes results is
+computed (``Markdown`` outputs of ``remove-input`` cells), and no chapter redefines a
+function of the package.
+"""
+from __future__ import annotations
+
+import ast
+import importlib.util
+import inspect
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+RUNNER = ROOT / "scripts" / "chapters" / "build_layers.py"
+
+
+def _load_runner():
+    spec = importlib.util.spec_from_file_location("build_layers_under_test", RUNNER)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+runner = _load_runner()
+STEMS = runner.STEMS
+ASSIGNMENT = {"06_input_tokenization": "tokenization", "07_embedding_layer": "embeddings",
+              "08_neural_network_layers": "softmax", "09_softmax_activation": "softmax",
+              "10_word_selection": "sampling"}
+
+
+def committed(stem: str) -> nbformat.NotebookNode:
+    return nbformat.read(ROOT / "chapters" / f"{stem}.ipynb", as_version=4)
+
+
+def code_cells(nb) -> list:
+    return [c for c in nb.cells if c.cell_type == "code"]
+
+
+def markdown_cells(nb) -> list:
+    return [c for c in nb.cells if c.cell_type == "markdown"]
+
+
+def test_runner_knows_exactly_the_five_layer_chapters() -> None:
+    assert STEMS == ("06_input_tokenization", "07_embedding_layer",
+                     "08_neural_network_layers", "09_softmax_activation", "10_word_selection")
+    with pytest.raises(ValueError, match="unknown chapter"):
+        runner.load_source("01_data_collection")
+
+
+@pytest.mark.parametrize("stem", STEMS)
+def test_committed_notebook_equals_a_fresh_build(stem: str) -> None:
+    path = ROOT / "chapters" / f"{stem}.ipynb"
+    assert path.read_text(encoding="utf-8") == runner.render(stem), (
+        f"{path.name} is out of date: run .venv/bin/python scripts/chapters/build_layers.py")
+
+
+def test_check_mode_reports_nothing_stale() -> None:
+    assert runner.main(["--check"]) == 0
+
+
+@pytest.mark.parametrize("stem", STEMS)
+def test_notebook_is_valid_without_outputs_with_stable_ids(stem: str) -> None:
+    nb = committed(stem)
+    nbformat.validate(nb)
+    assert nb.metadata["kernelspec"]["name"] == "python3"
+    assert [c["id"] for c in nb.cells] == [f"cell-{i:02d}" for i in range(len(nb.cells))]
+    for cell in code_cells(nb):
+        assert cell.outputs == [] and cell.execution_count is None
+
+
+@pytest.mark.parametrize("stem", STEMS)
+def test_title_learning_goals_and_headings_in_order(stem: str) -> None:
+    nb = committed(stem)
+    first = nb.cells[0]
+    assert first.cell_type == "markdown" and first.source.startswith("# Layer ")
+    assert "In this chapter you will learn" in first.source
+    levels = [len(m.group(1)) for c in markdown_cells(nb)
+              for m in re.finditer(r"^(#+) ", c.source, flags=re.M)]
+    assert levels[0] == 1 and levels.count(1) == 1, levels
+    for previous, level in zip(levels, levels[1:]):
+        assert level <= previous + 1, f"{stem}: heading level jumps {previous} -> {level}"
+
+
+@pytest.mark.parametrize("stem", STEMS)
+def test_imports_genai_lab_and_follows_the_sentence(stem: str) -> None:
+    sources = "\n".join(c.source for c in code_cells(committed(stem)))
+    assert re.search(r"^from genai_lab(\.\w+)* import|^import genai_lab", sources, flags=re.M)
+    assert "default_model()" in sources, "the trained model comes from the build's cache"
+    assert f"SENTENCE = {runner.SENTENCE!r}" in sources
+    assert "prediction_trace(model, tokenizer, SENTENCE)" in sources
+
+
+@pytest.mark.parametrize("stem", STEMS)
+def test_has_a_figure_with_alt_text(stem: str) -> None:
+    calls = [c for c in code_cells(committed(stem)) if "figure_with_alt(" in c.source]
+    # The layer diagram at the top is one; every chapter has at least one figure of its own.
+    own = [c for c in calls if "stage_diagram" not in c.source]
+    assert own, f"{stem}: no figure of its own shown with figure_with_alt"
+
+
+def _static_call_before_interact(source: str) -> bool:
+    """True if the cell calls ``widgets.interact(f, ...)`` AND calls ``f()`` before it."""
+    tree = ast.parse(source)
+    called, statics = None, set()
+    for node in tree.body:
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
+            func = node.value.func
+            if isinstance(func, ast.Name):
+                statics.add(func.id)
+            elif (isinstance(func, ast.Attribute) and func.attr == "interact"
+                  and node.value.args and isinstance(node.value.args[0], ast.Name)):
+                called = node.value.args[0].id
+                return called in statics
+    return False
+
+
+@pytest.mark.parametrize("stem", STEMS)
+def test_widget_cell_leaves_a_static_rendering(stem: str) -> None:
+    cells = [c for c in code_cells(committed(stem)) if "widgets.interact(" in c.source]
+    assert cells, f"{stem}: no ipywidgets control"
+    for cell in cells:
+        assert "import ipywidgets" in cell.source
+        assert _static_call_before_interact(cell.source), (
+            f"{stem}: the widget's function must also be called once with its defaults, so "
+            "the static book shows its output")
+        assert "figure_with_alt(" in cell.source, f"{stem}: the static rendering is a figure"
+
+
+def test_static_call_detection_can_fail() -> None:
+    assert not _static_call_before_interact("import ipywidgets as widgets\n"
+                                            "def f(x=1):\n    print(x)\n"
+                                            "widgets.interact(f, x=1)")
+    assert _static_call_before_interact("def f(x=1):\n    print(x)\nf()\n"
+                                        "widgets.interact(f, x=1)")
+
+
+@pytest.mark.parametrize("stem", STEMS)
+def test_ends_with_quiz_and_assignment_pointer(stem: str) -> None:
+    from genai_lab.quiz import QUIZZES
+
+    nb = committed(stem)
+    assert any(f"render_quiz({stem!r})" in c.source for c in code_cells(nb))
+    assert QUIZZES[stem], f"no quiz questions for {stem}"
+    pointer = [c for c in markdown_cells(nb) if c.source.startswith("## Assignment")]
+    assert pointer, f"{stem}: no '## Assignment' section"
+    folder = f"assignments/source/{ASSIGNMENT[stem]}/"
+    assert folder in pointer[-1].source
+    assert (ROOT / folder).is_dir()
+    # The assignment pointer and the next-page link close the chapter.
+    assert nb.cells[-1] is pointer[-1]
+
+
+@pytest.mark.parametrize("stem", STEMS)
+def test_prose_with_results_is_computed(stem: str) -> None:
+    """Markdown cells quote no decimal results; live prose is remove-input Markdown output."""
+    nb = committed(stem)
+    live = [c for c in code_cells(nb) if c.source.startswith('Markdown(f"""')]
+    assert live, f"{stem}: no computed prose"
+    for cell in live:
+        assert cell.metadata.get("tags") == ["remove-input"]
+    for cell in markdown_cells(nb):
+        for paragraph in cell.source.split("\n\n"):
+            if paragraph.startswith("Things to try"):  # suggested inputs, not results
+                continue
+            found = re.findall(r"(?<![\w.$])\d+\.\d+|\d{1,3},\d{3}|\d+ ?%", paragraph)
+            assert not found, f"{stem}: typed result(s) {found} in markdown: {paragraph[:80]!r}"
+
+
+def test_say_cells_compile_with_quotes_inside() -> None:
+    cell = runner.say('He said """hi""" and {1 + 1} is {"two"}.')
+    result = eval(cell.source, {"Markdown": lambda text: text})
+    assert result.strip() == 'He said """hi""" and 2 is two.'
+
+
+def _package_functions() -> set[str]:
+    import genai_lab
+
+    names = set()
+    for path in Path(genai_lab.__file__).parent.glob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        names |= {n.name for n in tree.body
+                  if isinstance(n, ast.FunctionDef) and not n.name.startswith("_")}
+    return names
+
+
+@pytest.mark.parametrize("stem", STEMS)
+def test_no_package_function_is_redefined(stem: str) -> None:
+    package = _package_functions()
+    assert {"softmax", "select_next", "prediction_trace"} <= package
+    for cell in code_cells(committed(stem)):
+        defined = {n.name for n in ast.walk(ast.parse(cell.source))
+                   if isinstance(n, ast.FunctionDef)}
+        assert not defined & package, f"{stem} redefines {defined & package}: import them instead"
+
+
+def test_every_chapter_source_defines_build() -> None:
+    for stem in STEMS:
+        module = runner.load_source(stem)
+        assert inspect.isfunction(module.build)
+        assert module.STEM == stem
