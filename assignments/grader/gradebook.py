@@ -8,22 +8,42 @@ and grade cells are created from the teacher's source notebooks.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import sys
 import warnings
 from pathlib import Path
 
+import nbgrader.api as nbgrader_api
 from nbgrader.api import Gradebook, MissingEntry
 
 from .course import Course
 from .notebook import _kind, teacher_cells
 
 
+_NBGRADER_ALEMBIC_VERSION = nbgrader_api.get_alembic_version
+
+
 def _alembic_on_path() -> None:
-    """nbgrader runs the ``alembic`` command of its environment to create a gradebook."""
+    """nbgrader runs the ``alembic`` command of its environment to create a gradebook
+    (several seconds per new gradebook); ask it once per process, in-process."""
     bindir = os.path.dirname(sys.executable)
     if bindir not in os.environ.get("PATH", "").split(os.pathsep):
         os.environ["PATH"] = bindir + os.pathsep + os.environ.get("PATH", "")
+    if not hasattr(nbgrader_api.get_alembic_version, "cache_info"):
+        nbgrader_api.get_alembic_version = functools.lru_cache(maxsize=1)(_alembic_head)
+
+
+def _alembic_head() -> str:
+    """The gradebook schema version nbgrader stamps on a new database (``alembic heads``)."""
+    try:
+        from alembic.config import Config
+        from alembic.script import ScriptDirectory
+        from nbgrader.dbutil import _temp_alembic_ini
+        with _temp_alembic_ini("sqlite:////tmp/gradebook.db") as ini:
+            return ScriptDirectory.from_config(Config(ini)).get_current_head()
+    except Exception:              # noqa: BLE001 - fall back to nbgrader's own way
+        return _NBGRADER_ALEMBIC_VERSION()
 
 
 def _ensure_assignment(gb: Gradebook, course: Course, assignment: str) -> None:
