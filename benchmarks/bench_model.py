@@ -200,7 +200,8 @@ def bench_torch(cfg: BenchConfig, data, threads: int) -> float | None:
 # glibc malloc settings that keep freed memory for reuse instead of returning it to the
 # kernel: numpy allocates a fresh array for every intermediate, and re-faulting those pages
 # in is a measurable share of a step at this size (informational; Linux/glibc only).
-TUNED_MALLOC = {"MALLOC_MMAP_THRESHOLD_": str(64 * 2**20), "MALLOC_TRIM_THRESHOLD_": str(256 * 2**20),
+TUNED_MALLOC = {"MALLOC_MMAP_THRESHOLD_": str(64 * 2**20),
+                "MALLOC_TRIM_THRESHOLD_": str(256 * 2**20),
                 "MALLOC_TOP_PAD_": str(64 * 2**20)}
 
 

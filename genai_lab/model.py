@@ -12,7 +12,8 @@ Every parameter lives in ``model.params``, a flat dict of named arrays:
 
     "wte" (V, C)  "wpe" (block_size, C)
     "h<i>.ln1.g" (C,)  "h<i>.ln1.b" (C,)
-    "h<i>.attn.w_qkv" (C, 3C)  "h<i>.attn.b_qkv" (3C,)  "h<i>.attn.w_proj" (C, C)  "h<i>.attn.b_proj" (C,)
+    "h<i>.attn.w_qkv" (C, 3C)  "h<i>.attn.b_qkv" (3C,)
+    "h<i>.attn.w_proj" (C, C)  "h<i>.attn.b_proj" (C,)
     "h<i>.ln2.g" (C,)  "h<i>.ln2.b" (C,)
     "h<i>.mlp.w_fc" (C, F)  "h<i>.mlp.b_fc" (F,)  "h<i>.mlp.w_proj" (F, C)  "h<i>.mlp.b_proj" (C,)
     "ln_f.g" (C,)  "ln_f.b" (C,)  "lm_head.w" (C, V)
@@ -40,7 +41,7 @@ import numpy as np
 from genai_lab._checks import check_array, check_float, check_int, check_str
 from genai_lab.embedding import embedding_backward, embedding_forward
 from genai_lab.layers import (BLOCK_PARAMS, block_backward, block_forward, layer_norm_backward,
-                              layer_norm_forward, linear_backward)
+                              layer_norm_forward)
 from genai_lab.softmax import softmax_cross_entropy
 
 #: Version of the checkpoint layout written by ``save_checkpoint``.

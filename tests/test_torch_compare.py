@@ -57,13 +57,13 @@ def torch_names(cfg):
              "lm_head.w": ("lm_head.weight", True)}
     for i in range(cfg.n_layer):
         t = f"blocks.{i}."
-        for ours, theirs, tr in [("ln1.g", "ln1.weight", False), ("ln1.b", "ln1.bias", False),
-                                 ("attn.w_qkv", "qkv.weight", True), ("attn.b_qkv", "qkv.bias", False),
-                                 ("attn.w_proj", "proj.weight", True), ("attn.b_proj", "proj.bias", False),
-                                 ("ln2.g", "ln2.weight", False), ("ln2.b", "ln2.bias", False),
-                                 ("mlp.w_fc", "fc.weight", True), ("mlp.b_fc", "fc.bias", False),
-                                 ("mlp.w_proj", "fc_proj.weight", True),
-                                 ("mlp.b_proj", "fc_proj.bias", False)]:
+        pairs = [("ln1.g", "ln1.weight", False), ("ln1.b", "ln1.bias", False),
+                 ("attn.w_qkv", "qkv.weight", True), ("attn.b_qkv", "qkv.bias", False),
+                 ("attn.w_proj", "proj.weight", True), ("attn.b_proj", "proj.bias", False),
+                 ("ln2.g", "ln2.weight", False), ("ln2.b", "ln2.bias", False),
+                 ("mlp.w_fc", "fc.weight", True), ("mlp.b_fc", "fc.bias", False),
+                 ("mlp.w_proj", "fc_proj.weight", True), ("mlp.b_proj", "fc_proj.bias", False)]
+        for ours, theirs, tr in pairs:
             names[f"h{i}.{ours}"] = (t + theirs, tr)
     return names
 
