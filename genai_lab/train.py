@@ -315,39 +315,52 @@ class TrainingTrace:
     def ascii_chart(self, width: int = 50, height: int = 12) -> str:
         """Validation (o) and training (*) loss per epoch as a text plot.
 
-        Epoch 0 is the untrained model; the dashed line (-) is the entropy floor and the
-        dotted line (.) the bigram baseline, when known. ``width`` and ``height`` are the
-        size of the plotting area in characters.
+        The dashed line (-) is the entropy floor and the dotted line (.) the bigram
+        baseline, when known; "@" marks a validation and a training loss in the same cell.
+        The vertical range fits the trained epochs and the reference lines, so that their
+        differences stay visible; the untrained model (epoch 0, about ln V) is drawn as "^"
+        at the top when it lies above that range, and its value is printed. ``width`` and
+        ``height`` are the size of the plotting area in characters.
         """
         width = check_int("width", width, minimum=10)
         height = check_int("height", height, minimum=4)
         xs = [0] + [e.epoch for e in self.epochs]
         val = [self.initial_val_loss] + [e.val_loss for e in self.epochs]
         tr = [None] + [e.train_loss for e in self.epochs]
-        values = val + [t for t in tr if t is not None]
-        values += [r for r in (self.floor, self.bigram) if r is not None]
+        values = val[1:] + tr[1:] + [r for r in (self.floor, self.bigram) if r is not None]
+        if not values:
+            values = val
         lo, hi = min(values), max(values)
         if hi - lo < 1e-12:
             hi = lo + 1.0
+        hi += 0.05 * (hi - lo)  # a little headroom above the highest point
         grid = [[" "] * width for _ in range(height)]
 
         def row_of(v: float) -> int:  # 0 is the top row (highest loss)
-            return int(round((hi - v) / (hi - lo) * (height - 1)))
+            return min(max(int(round((hi - v) / (hi - lo) * (height - 1))), 0), height - 1)
 
         def col_of(x: float) -> int:
             return int(round(x / max(xs[-1], 1) * (width - 1)))
 
+        def put(v: float, x: int, mark: str) -> None:
+            cell = grid[row_of(v)][col_of(x)]
+            grid[row_of(v)][col_of(x)] = "@" if cell in ("o", "*") and cell != mark else mark
+
         for ref, ch in ((self.bigram, "."), (self.floor, "-")):
             if ref is not None:
                 grid[row_of(ref)] = [ch if c == " " else c for c in grid[row_of(ref)]]
-        for x, t in zip(xs, tr):
-            if t is not None:
-                grid[row_of(t)][col_of(x)] = "*"
-        for x, v in zip(xs, val):
-            grid[row_of(v)][col_of(x)] = "o"
-        lines = ["Loss (o validation, * training"
+        for x, t in zip(xs[1:], tr[1:]):
+            put(t, x, "*")
+        for x, v in zip(xs[1:], val[1:]):
+            put(v, x, "o")
+        off_chart = self.initial_val_loss > hi
+        grid[0 if off_chart else row_of(val[0])][0] = "^" if off_chart else "o"
+        title = ("Loss (o validation, * training, @ both"
                  + (", - entropy floor" if self.floor is not None else "")
-                 + (", . bigram baseline" if self.bigram is not None else "") + ")"]
+                 + (", . bigram baseline" if self.bigram is not None else "") + ")")
+        lines = [title]
+        if off_chart:
+            lines.append(f"^ epoch 0 (untrained): {self.initial_val_loss:.3f}, above the chart")
         for r, cells in enumerate(grid):
             level = hi - r * (hi - lo) / (height - 1)
             label = f"{level:6.3f}" if r in (0, height - 1) or r == height // 2 else " " * 6
@@ -549,6 +562,8 @@ class TrainedModel:
 def load_trained(folder) -> TrainedModel:
     """Read a folder written by ``TrainedModel.save`` (or a cache entry of ``default_model``).
 
+    The model was trained on the default corpus, so ``grammar`` is ``default_grammar()``.
+
     Raises ValueError naming the folder for a missing, incomplete or corrupt save.
     """
     from genai_lab.corpus import default_grammar
@@ -684,7 +699,7 @@ def default_model(cache_dir=None, progress: bool = False,
             warnings.warn(f"retraining the default model: the cache entry is unusable ({err})",
                           RuntimeWarning, stacklevel=2)
     model = TransformerLM(gpt, seed=config.seed)
-    run = TrainConfig(**{**config.__dict__, "progress": progress})
+    run = replace(config, progress=progress)
     trace = train(model, train_ids, val_ids, run, tokenizer=tokenizer, grammar=grammar)
     trace.config = config.to_dict()
     trained = TrainedModel(model=model, tokenizer=tokenizer, trace=trace, grammar=grammar,

@@ -201,15 +201,27 @@ def test_trace_renders_as_text_html_and_json():
 
 
 def test_ascii_chart_plots_every_epoch():
-    chart = _synthetic_trace().ascii_chart(width=40, height=10)
-    lines = chart.splitlines()
-    assert len(lines) == 1 + 10 + 2
-    plot = "\n".join(line.split("|", 1)[1] for line in lines[1:11])
-    assert plot.count("o") == 4  # epoch 0 and three epochs, all at different heights
+    trace = _synthetic_trace()
+    lines = trace.ascii_chart(width=40, height=10).splitlines()
+    assert len(lines) == 2 + 10 + 2  # title, epoch-0 note, plot rows, axis, labels
+    assert "5.100" in lines[1]  # the untrained loss is above the range: printed instead
+    rows = [line.split("|", 1)[1] for line in lines[2:12]]
+    assert rows[0].startswith("^")
+    plot = "\n".join(rows)
+    assert plot.count("o") + plot.count("@") == 3  # one validation point per epoch
     assert "-" in plot and "." in plot  # floor and bigram reference lines
-    assert lines[1].startswith(" 5.100") and lines[10].startswith(" 0.900")
+    assert lines[11].startswith(" 0.900")  # the lowest row is the floor
+    assert rows[-1].rstrip().endswith("o")  # the last epoch (1.0) rounds onto the floor row
     with pytest.raises(ValueError):
-        _synthetic_trace().ascii_chart(width=3)
+        trace.ascii_chart(width=3)
+
+
+def test_ascii_chart_keeps_epoch_zero_in_range_when_it_fits():
+    trace = _synthetic_trace()
+    trace.initial_val_loss = 2.0  # below the first epoch's 3.0: inside the range
+    lines = trace.ascii_chart().splitlines()
+    assert "above the chart" not in "\n".join(lines)
+    assert "^" not in "\n".join(lines)
 
 
 def test_plot_has_loss_and_accuracy_panels_with_references():
