@@ -7,6 +7,15 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
+# The model's matrices are small: one BLAS thread is faster than two fighting over 2 cores
+# (measured 8-12x on a busy machine, see benchmarks/README.md), and keeping freed memory
+# in the process saves ~1000 page faults per training step. Kernels started by the book
+# build and by JupyterLab inherit these.
+export OPENBLAS_NUM_THREADS ?= 1
+export OMP_NUM_THREADS ?= 1
+export MALLOC_MMAP_THRESHOLD_ ?= 67108864
+export MALLOC_TRIM_THRESHOLD_ ?= 268435456
+
 .PHONY: all book test lab env chromium clean benchmark assignments grade-help
 
 all: book
