@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from genai_lab._checks import check_float, check_int, check_rng, check_str
+from genai_lab.model import TransformerLM
 from genai_lab.sampling import SamplingConfig, Selection, select_next
 from genai_lab.tokenizer import split_words
 from genai_lab.trace import Table
@@ -117,6 +118,21 @@ def _seed_ids(tokenizer, seed_text: str) -> list[int]:
     return ids
 
 
+def check_model_and_tokenizer(model, tokenizer) -> None:
+    """Raise TypeError unless ``model`` is a TransformerLM and ``tokenizer`` a trained word
+    tokenizer (``encode``, ``decode``, ``id_to_token``) with as many ids as the model."""
+    if not isinstance(model, TransformerLM):
+        raise TypeError(f"model must be a TransformerLM, got {type(model).__name__}")
+    for name in ("encode", "decode", "id_to_token", "vocab_size"):
+        if not hasattr(tokenizer, name):
+            raise TypeError(f"tokenizer must be a trained WordTokenizer, got "
+                            f"{type(tokenizer).__name__} (no {name!r})")
+    if tokenizer.vocab_size != model.config.vocab_size:
+        raise ValueError(f"the tokenizer has {tokenizer.vocab_size} tokens but the model "
+                         f"expects vocab_size={model.config.vocab_size}: they do not belong "
+                         f"together")
+
+
 def _check_sampling(sampling) -> SamplingConfig:
     if sampling is None:
         return DEFAULT_SAMPLING
@@ -137,6 +153,7 @@ def generate(model, tokenizer, seed_text: str, max_new_tokens: int = 20,
     stop_at_end: stop as soon as [SEP] is chosen (it is kept in ``ids``, not in ``text``).
     record: keep every step's Selection (probabilities, candidates) in ``selections``.
     """
+    check_model_and_tokenizer(model, tokenizer)
     seed_text = check_str("seed_text", seed_text)
     max_new_tokens = check_int("max_new_tokens", max_new_tokens, minimum=1)
     sampling = _check_sampling(sampling)
@@ -263,6 +280,10 @@ def generation_quality(model, tokenizer, grammar, n: int = 200,
     temperature, sampling with the given ``top_k`` and ``top_p``. Every setting draws from
     its own generator seeded with ``seed``, so each row is reproducible on its own.
     """
+    check_model_and_tokenizer(model, tokenizer)
+    if not callable(getattr(grammar, "accepts", None)):
+        raise TypeError(f"grammar must have an accepts(text) method (a corpus.Grammar), "
+                        f"got {type(grammar).__name__}")
     n = check_int("n", n, minimum=1)
     seed = check_int("seed", seed, minimum=0)
     temps = [check_float("temperature", t, minimum=0.0, min_inclusive=False)

@@ -277,8 +277,9 @@ def prediction_trace(model, tokenizer, text: str, sampling: SamplingConfig | Non
     The input is ``[CLS]`` + the text's tokens, cropped to the last ``block_size`` tokens;
     an empty text predicts the first word of a sentence.
     """
-    from genai_lab.generate import DEFAULT_SAMPLING
+    from genai_lab.generate import DEFAULT_SAMPLING, check_model_and_tokenizer
 
+    check_model_and_tokenizer(model, tokenizer)
     text = check_str("text", text)
     seed = check_int("seed", seed, minimum=0)
     top = check_int("top", top, minimum=1)

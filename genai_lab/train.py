@@ -39,6 +39,7 @@ from typing import Any, Callable
 import numpy as np
 
 from genai_lab._checks import check_array, check_float, check_int
+from genai_lab.model import TransformerLM
 from genai_lab.optim import Adam, AdamConfig
 from genai_lab.softmax import log_softmax
 from genai_lab.trace import Table
@@ -440,9 +441,13 @@ def train(model, train_ids: object, val_ids: object, config: TrainConfig | None 
     """
     from tqdm.auto import tqdm
 
+    if not isinstance(model, TransformerLM):
+        raise TypeError(f"model must be a TransformerLM, got {type(model).__name__}")
     config = TrainConfig() if config is None else config
     if not isinstance(config, TrainConfig):
         raise TypeError(f"config must be a TrainConfig or None, got {type(config).__name__}")
+    if on_epoch is not None and not callable(on_epoch):
+        raise TypeError(f"on_epoch must be a function or None, got {type(on_epoch).__name__}")
     vocab = model.config.vocab_size
     pad_id = 0 if tokenizer is None else tokenizer.pad_id
     train_arr = _crop(_check_ids("train_ids", train_ids, vocab), pad_id)  # (N, L)
@@ -619,7 +624,7 @@ def train_default(config: TrainConfig | None = None, save=None,
     ``gpt_config`` defaults to ``GPTConfig(vocab_size=<the tokenizer's>)``; the model's
     weights are seeded with ``config.seed``.
     """
-    from genai_lab.model import GPTConfig, TransformerLM
+    from genai_lab.model import GPTConfig
 
     config = TrainConfig() if config is None else config
     if not isinstance(config, TrainConfig):
@@ -681,7 +686,7 @@ def default_model(cache_dir=None, progress: bool = False,
     be read is trained again (with a warning) and replaced. ``progress`` shows a progress
     bar while training.
     """
-    from genai_lab.model import GPTConfig, TransformerLM
+    from genai_lab.model import GPTConfig
 
     if not isinstance(progress, bool):
         raise TypeError(f"progress must be True or False, got {progress!r}")

@@ -202,3 +202,15 @@ def test_generation_quality_bad_arguments(model, tok):
         generation_quality(model, tok, AcceptsEveryOther(), n=0)
     with pytest.raises(ValueError):
         generation_quality(model, tok, AcceptsEveryOther(), n=5, temperatures=(0.0,))
+
+
+def test_model_and_tokenizer_are_checked(model, tok):
+    with pytest.raises(TypeError, match="TransformerLM"):
+        generate("model", tok, "The")
+    with pytest.raises(TypeError, match="tokenizer"):
+        generate(model, object(), "The")
+    other = WordTokenizer().train(["just three words"])
+    with pytest.raises(ValueError, match="vocab_size"):
+        generate(model, other, "just")
+    with pytest.raises(TypeError, match="accepts"):
+        generation_quality(model, tok, grammar=None, n=2)

@@ -147,3 +147,8 @@ def test_bad_arguments_raise(model, tok, kwargs, error):
 def test_plot_attention_rejects_a_missing_block(trace):
     with pytest.raises(ValueError, match="block"):
         trace.plot_attention(block=5)
+
+
+def test_model_must_be_a_transformer(tok):
+    with pytest.raises(TypeError, match="TransformerLM"):
+        prediction_trace(None, tok, "The sun")

@@ -175,6 +175,18 @@ def test_train_rejects_bad_data(toy):
         train(model, tr + 100, va, _quick())
     with pytest.raises(TypeError):
         train(model, tr, va, {"epochs": 1})
+    with pytest.raises(TypeError, match="TransformerLM"):
+        train("model", tr, va, _quick())
+    with pytest.raises(TypeError, match="on_epoch"):
+        train(model, tr, va, _quick(), on_epoch="print")
+
+
+def test_progress_bar_shows_only_when_asked(toy, capsys):
+    tok, tr, va = toy
+    train(_toy_model(tok), tr, va, _quick(epochs=1, progress=False))
+    assert capsys.readouterr().err == ""
+    train(_toy_model(tok), tr, va, _quick(epochs=1, progress=True))
+    assert "training" in capsys.readouterr().err  # tqdm writes its text bar to stderr
 
 
 # ------------------------------------------------------------------- trace renderings
@@ -277,6 +289,13 @@ def test_cache_dir_from_environment(tmp_path, monkeypatch):
     assert resolve_cache_dir() == Path.home() / ".cache" / "genai-lab"
     with pytest.raises(TypeError):
         resolve_cache_dir(3)
+
+
+def test_default_model_bad_arguments(tmp_path):
+    with pytest.raises(TypeError):
+        default_model(cache_dir=tmp_path, progress="yes")
+    with pytest.raises(TypeError):
+        default_model(cache_dir=tmp_path, config={"epochs": 1})
 
 
 def test_load_trained_errors(tmp_path):
