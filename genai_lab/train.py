@@ -166,6 +166,11 @@ def evaluate(model, ids: np.ndarray, pad_id: int = 0, batch_size: int = 500
     Both are averaged over every target that is not ``pad_id``; accuracy counts the
     positions where the most likely token (argmax of the logits) is the target.
     """
+    if not isinstance(model, TransformerLM):
+        raise TypeError(f"model must be a TransformerLM, got {type(model).__name__}")
+    ids = _check_ids("ids", ids, model.config.vocab_size)
+    pad_id = check_int("pad_id", pad_id)
+    batch_size = check_int("batch_size", batch_size, minimum=1)
     total_loss, total_right, total_n = 0.0, 0, 0
     for start in range(0, ids.shape[0], batch_size):
         chunk = _crop(ids[start:start + batch_size], pad_id)  # (b, L')

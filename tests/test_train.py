@@ -132,6 +132,10 @@ def test_evaluate_matches_the_models_own_loss(toy):
     logits = model.forward(x)
     keep = y != 0
     assert acc == pytest.approx(float((logits.argmax(-1)[keep] == y[keep]).mean()))
+    with pytest.raises(ValueError, match="ids"):
+        evaluate(model, val[0])  # one sentence must still be a (1, L) batch
+    with pytest.raises(ValueError, match="batch_size"):
+        evaluate(model, val, batch_size=0)
 
 
 def test_training_learns_the_toy_language(toy):
