@@ -288,7 +288,8 @@ def test_generate_assignment_releases_all_four_without_solutions_or_hidden_tests
                        "_hidden_checks"):
             assert secret not in text, f"released {name} contains {secret!r}"
         nb = nbformat.read(course.path / "release" / name / f"{name}.ipynb", 4)
-        code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+        code = "\n".join(c.source for c in nb.cells  # the answer cells students get
+                         if c.metadata.get("nbgrader", {}).get("solution"))
         source = nbformat.read(build_notebooks.notebook_path(name), 4)
         for cell in source.cells:
             if cell.metadata["nbgrader"]["solution"]:
