@@ -77,9 +77,9 @@ from genai_lab.trace import Table
 grammar = default_grammar()
 rules = grammar.rules  # nonterminal -> [(probability, expansion)]
 shown = ["S", "SUN", "SUN_VP", "SUN_RISE_WHERE", "SUN_RISE_MORE"]
-Table("Some rules of the course grammar", ("rule", "probability", "expands to"),
-      [(name, round(p, 3), expansion or "(nothing)")
-       for name in shown for p, expansion in rules[name]],
+rows = [(name, round(p, 3), expansion or "(nothing)")
+        for name in shown for p, expansion in rules[name]]
+Table("Some rules of the course grammar", ("rule", "probability", "expands to"), rows,
       caption=f"{len(rules)} rules in total; UPPER_CASE names are other rules.")
 """),
         md("""
@@ -95,8 +95,10 @@ Markdown(f\"\"\"
 - The language has exactly **{summary['n_sentences']:,}** different sentences, built from
   **{summary['vocabulary_size']}** different words; a sentence has
   **{summary['mean_words']:.2f}** words on average.
-- The **entropy floor** is **{summary['entropy_per_token']:.3f}** nats per token: the
-  lowest average loss *any* model can reach on this text, because the next word is often
+- The **entropy floor** is **{summary['entropy_per_token']:.3f}** nats per token. A
+  model's *loss* measures how surprised it is by each actual next word (chapter 4 explains
+  it; a *nat* is its unit). The floor is the lowest average loss *any* model can reach on
+  this text, because the next word is often
   genuinely uncertain ("The sun rises in the ..." can go on with *east* or *morning*).
   Chapter 4 compares the trained model with this floor.
 - A model that only looks at the previous word (a *bigram* model) can at best reach
@@ -182,7 +184,7 @@ alt = (f"Bar chart of sentence lengths from {lengths.min()} to {lengths.max()} w
        f"words ({counted.max():,} sentences). Bars and line agree closely: the largest "
        f"relative difference is {100 * biggest_gap:.0f}%.")
 figure_with_alt(fig, alt)
-"""),
+""", "hide-input"),
         code("""
 Markdown(f\"\"\"
 The most common length is {mode} words. Counted and expected numbers differ by at most
@@ -200,10 +202,9 @@ you real English without any download: the sentences of Python's own documentati
 (the *docstrings* of the standard library), cleaned of code examples.
 """),
         code("""
-from genai_lab.data import stdlib_docstrings
-
 from collections import Counter
 
+from genai_lab.data import stdlib_docstrings
 from genai_lab.tokenizer import split_words
 
 docs = stdlib_docstrings()
