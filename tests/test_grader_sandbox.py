@@ -190,3 +190,45 @@ def test_timeouts_interrupt_and_kill():
             g(4)
     finally:
         box.close()
+
+
+# ---- hidden tests: what a failing one shows -------------------------------------------------
+
+HIDDEN_TEACHER = [
+    ("code", "import numpy as np", {"grade_id": "setup", "locked": True, "solution": False,
+                                    "grade": False}),
+    ("code", "def f(x):\n    ### BEGIN SOLUTION\n    return x * x\n    ### END SOLUTION", T_ANS),
+    ("code", "assert f(1) == 1, 'f(1) should be 1'\n### BEGIN HIDDEN TESTS\n"
+             "SECRET_LINE_7391 = 2\nassert f(SECRET_LINE_7391) == 4, 'SECRET-MESSAGE-7391'\n"
+             "### END HIDDEN TESTS", T_TEST),
+    ("code", "### BEGIN HIDDEN TESTS\nimport sys\ndef _h():\n    assert f(3) == 9\ntry:\n    _h()\n"
+             "except AssertionError as e:\n    print('SECRET-STDERR-7391', e, file=sys.stderr)\n"
+             "### END HIDDEN TESTS", dict(T_TEST, grade_id="t2")),
+]
+
+
+@pytest.mark.skipif(MODE == "none", reason="covered by test_weak_sandbox_is_refused")
+def test_failing_hidden_tests_show_no_code_and_no_message():
+    from assignments.grader.execute import HIDDEN_FAILED, NotebookRun
+    from assignments.grader.feedback import feedback_html
+    teacher = load_cells(_nb(*HIDDEN_TEACHER))
+    memorised = load_cells(_nb(("code", "def f(x):\n    return 1", T_ANS)))
+    correct = load_cells(_nb(("code", "def f(x):\n    return x * x", T_ANS)))
+    wrong = load_cells(_nb(("code", "def f(x):\n    return 0", T_ANS)))
+    outcomes = {}
+    for name, student in (("memorised", memorised), ("correct", correct), ("wrong", wrong)):
+        box = Sandbox(SandboxConfig(mode=MODE, uid_base=63500, hide=default_hide(COURSE)), 0, {})
+        try:
+            run = NotebookRun(box, Timeouts(cell=10))
+            outcomes[name] = run.run(rebuild(teacher, student).cells)
+        finally:
+            box.close()
+    assert [c["score"] for c in outcomes["correct"]] == [2.0, 2.0]
+    memo = outcomes["memorised"]
+    assert [c["score"] for c in memo] == [0.0, 0.0]
+    assert [c["feedback"] for c in memo] == [HIDDEN_FAILED, HIDDEN_FAILED]
+    page = feedback_html({"assignment": "a", "notebooks": {"nb": {"cells": memo}}}, "nb")
+    assert "SECRET" not in page and "7391" not in page
+    visible = outcomes["wrong"][0]["feedback"]              # a visible failure: its own text
+    assert "f(1) should be 1" in visible and "assert f(1) == 1" in visible
+    assert "SECRET" not in visible and "7391" not in visible
