@@ -139,7 +139,7 @@ def cmd_generate(args: argparse.Namespace) -> None:
         _emit(args, gen.to_dict() if hasattr(gen, "to_dict") else
               {"seed_text": args.text, "text": gen.text})
     else:
-        print(gen.text)
+        print(gen.sentence)
 
 
 def cmd_trace(args: argparse.Namespace) -> None:

@@ -63,6 +63,11 @@ class Generation:
     def new_ids(self) -> list[int]:
         return self.ids[self.n_seed:]
 
+    @property
+    def sentence(self) -> str:
+        """``text`` as a reader expects it: each sentence starts with a capital letter."""
+        return sentence_case(self.text)
+
     def table(self) -> Table:
         """One row per generated token: step, token, its probability, the top candidates."""
         rows = []
@@ -106,6 +111,23 @@ class Generation:
                            "candidates": [{"id": i, "token": name, "raw_prob": r, "prob": q}
                                          for (i, r, q), (name, _) in zip(s.candidates, names)]}
                           for s, names in zip(self.selections, self.candidate_tokens)]}
+
+
+def sentence_case(text: str) -> str:
+    """Capitalise the first letter of ``text`` and of every word after ``.``, ``!`` or ``?``.
+
+    The tokenizer lower-cases everything, so decoded text reads "the sun rises."; this puts
+    the capitals back for display: "The sun rises."
+    """
+    text = check_str("text", text)
+    out, capital = [], True
+    for ch in text:
+        if capital and ch.isalpha():
+            ch, capital = ch.upper(), False
+        elif ch in ".!?":
+            capital = True
+        out.append(ch)
+    return "".join(out)
 
 
 def _seed_ids(tokenizer, seed_text: str) -> list[int]:

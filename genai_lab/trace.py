@@ -288,5 +288,5 @@ def _model_stages(trace: PipelineTrace, wanted: list[int], seed: int) -> None:
     gen = generate(trained.model, trained.tokenizer, seed_text, seed=seed)
     trace.record(StageRecord(5, "Generation", "predict the next word, pick one, repeat",
                              (len(trained.tokenizer.encode(seed_text, add_special_tokens=False)),),
-                             (len(gen.ids),), f"{seed_text!r} -> {gen.text!r}",
+                             (len(gen.ids),), f"{seed_text!r} -> {gen.sentence!r}",
                              time.perf_counter() - t0))
