@@ -117,7 +117,7 @@ class Bridge:
             raise StudentError(message)
         try:
             return decode(reply.get("value"), self._remote)
-        except (CodecError, ValueError, TypeError, OverflowError) as exc:
+        except (CodecError, ValueError, TypeError, OverflowError, RecursionError) as exc:
             raise StudentError(f"the student's value could not be read: {exc}") from None
 
     def _remote(self, key: int, type_name: str) -> "Remote":

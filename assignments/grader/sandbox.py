@@ -324,7 +324,7 @@ class Sandbox:
             except SandboxTimeout:
                 self._interrupt_or_kill()
                 raise
-            except (ValueError, UnicodeDecodeError):
+            except (ValueError, UnicodeDecodeError, RecursionError):
                 self._die("the student process broke the protocol (garbled reply)")
             if isinstance(reply, dict) and "callback" in reply and on_callback is not None:
                 self._send(on_callback(reply))
