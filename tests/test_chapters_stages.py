@@ -172,7 +172,7 @@ def test_widget_cell_leaves_a_static_rendering(stem: str, built) -> None:
 @pytest.mark.parametrize("stem", STEMS)
 def test_ends_with_quiz_and_assignment(stem: str, built) -> None:
     code = _code(built[stem])
-    assert any(f'render_quiz("{stem}")' in s for s in code)
+    assert any(re.search(rf'^render_quiz\("{stem}"[,)]', s, re.M) for s in code)
     assert stem in QUIZZES
     prose = "\n".join(_markdown(built[stem]))
     folder = f"assignments/source/{ASSIGNMENT[stem]}/"

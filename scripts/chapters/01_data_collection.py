@@ -329,7 +329,7 @@ same seed always gives the same corpus.
         code("""
 from genai_lab.quiz import render_quiz
 
-render_quiz("01_data_collection")
+render_quiz("01_data_collection", title="Click an answer to see if it is right, and why")
 """),
         md("""
 ## Assignment

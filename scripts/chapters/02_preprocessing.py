@@ -292,7 +292,7 @@ an apostrophe, a number. Which tokenizer loses information, and where?
         code("""
 from genai_lab.quiz import render_quiz
 
-render_quiz("02_preprocessing")
+render_quiz("02_preprocessing", title="Click an answer to see if it is right, and why")
 """),
         md("""
 ## Assignment

@@ -200,7 +200,7 @@ A vector of many numbers cannot be drawn directly. *PCA* (principal component an
 finds the two directions along which the chosen vectors differ most and projects every
 vector onto them, giving one point per word on a flat page. We pick words from five groups
 that play different parts in a sentence, and mark each group with its own symbol and
-colour:
+colour. Top: the vectors before training; bottom: the output table after training.
 """),
         code("""
 from genai_lab.embedding import pca_2d
@@ -230,9 +230,11 @@ def group_separation(table):
     return float(sims[same & off_diagonal].mean() - sims[~same].mean())
 
 
-fig, axes = new_figure(1, 3, style=FigureStyle(width=14, height=5))
-separation = {}
-for ax, (title, table) in zip(axes, TABLES.items()):
+separation = {title: group_separation(table) for title, table in TABLES.items()}
+DRAWN = ["before training", "output table (lm_head)"]   # the input table is in the text
+fig, axes = new_figure(2, 1, style=FigureStyle(width=7.5, height=10))
+for ax, title in zip(axes, DRAWN):
+    table = TABLES[title]
     points = pca_2d(table[word_ids])                                  # (n, 2)
     for k, group in enumerate(GROUPS):
         xy = points[labels == group]
@@ -240,14 +242,14 @@ for ax, (title, table) in zip(axes, TABLES.items()):
                    edgecolor="black", s=60, label=group)
         for (x, y), word in zip(xy, GROUPS[group]):
             ax.annotate(word, (x, y), textcoords="offset points", xytext=(4, 3), fontsize=8)
-    separation[title] = group_separation(table)
-    ax.set_title(f"{title}\\ngroup separation {separation[title]:.2f}")
+    ax.set_title(f"{title}: group separation {separation[title]:.2f}")
     ax.set_xlabel("first PCA direction")
     ax.set_ylabel("second PCA direction")
 axes[0].legend(loc="best", fontsize="small")
-alt = (f"Three scatter plots of the same {len(words)} words projected to 2-D with PCA, each "
-       f"word labelled, five groups ({', '.join(GROUPS)}) with different markers. "
-       + " ".join(f"{title}: group separation {value:.2f}." for title, value in separation.items())
+alt = (f"Two scatter plots, one above the other, of the same {len(words)} words projected "
+       f"to 2-D with PCA, each word labelled, five groups ({', '.join(GROUPS)}) with "
+       f"different markers. "
+       + " ".join(f"{title}: group separation {separation[title]:.2f}." for title in DRAWN)
        + " The higher the separation, the more the words of each group sit together.")
 figure_with_alt(fig, alt)
 """, "hide-input"),
@@ -301,7 +303,7 @@ Things to try: a verb (*sings*) and its plural form (*sing*), a place (*barn*), 
         code("""
 from genai_lab.quiz import render_quiz
 
-render_quiz("03_feature_engineering")
+render_quiz("03_feature_engineering", title="Click an answer to see if it is right, and why")
 """),
         md("""
 ## Assignment

@@ -386,7 +386,7 @@ an unknown word.
         code("""
 from genai_lab.quiz import render_quiz
 
-render_quiz("04_model_training")
+render_quiz("04_model_training", title="Click an answer to see if it is right, and why")
 """),
         md("""
 ## Assignment

@@ -294,7 +294,7 @@ text with a word the model never saw (it warns you, and carries on with `[UNK]`)
         code("""
 from genai_lab.quiz import render_quiz
 
-render_quiz("05_generation")
+render_quiz("05_generation", title="Click an answer to see if it is right, and why")
 """),
         md("""
 ## Assignment
