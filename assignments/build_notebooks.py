@@ -92,6 +92,7 @@ def _genai_lab_guard():
             continue
         for obj in list(vars(module).values()):
             _poison_function(obj)
+            _poison_function(getattr(obj, "__wrapped__", None))  # under a decorator
             if isinstance(obj, type) and _ours(obj.__module__):
                 for attr in list(vars(obj).values()):
                     for fn in (attr, getattr(attr, "__func__", None),
