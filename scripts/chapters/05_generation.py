@@ -58,7 +58,7 @@ words. Each row is one round of *predict, choose, append*; the last column shows
 model's three favourite tokens at that step, with their probabilities:
 """),
         code("""
-from genai_lab.generate import DEFAULT_SAMPLING, generate
+from genai_lab.generate import generate, sentence_case
 from genai_lab.train import default_model
 
 trained = default_model()          # trained once per build, then loaded from disk
@@ -72,7 +72,7 @@ from IPython.display import Markdown
 
 seed_example = "The sun rises in the morning and shines brightly."
 Markdown(f\"\"\"
-Our model wrote **"{result.text}"** in {len(result.new_ids)} steps (the last one chose
+Our model wrote **"{sentence_case(result.text)}"** in {len(result.new_ids)} steps (the last one chose
 `[SEP]`, the end of the sentence){'' if result.stopped_at_end else ' (it did not reach [SEP])'}.
 Is it a sentence of our language? The grammar says
 **{'yes' if grammar.accepts(result.text) else 'no'}**. (And the seed's example sentence?
@@ -165,7 +165,7 @@ CHOICES = {"greedy": SamplingConfig(method="greedy"),
 rows = []
 for name, cfg in CHOICES.items():
     for seed in ([0] if cfg.method == "greedy" else [0, 1, 2]):
-        text = generate(model, tokenizer, "The", sampling=cfg, seed=seed).text
+        text = sentence_case(generate(model, tokenizer, "The", sampling=cfg, seed=seed).text)
         rows.append((name, seed if cfg.method != "greedy" else "-", text,
                      "yes" if grammar.accepts(text) else "no"))
 Table("Sentences generated from 'The'", ("setting", "seed", "generated text",
@@ -179,9 +179,9 @@ from a number, the *seed*. The same seed always gives the same sequence of rando
 so the same text. That is what makes every sentence in this book reproducible:
 """),
         code("""
-first = generate(model, tokenizer, "The little", seed=7).text
-again = generate(model, tokenizer, "The little", seed=7).text
-other = generate(model, tokenizer, "The little", seed=8).text
+first = sentence_case(generate(model, tokenizer, "The little", seed=7).text)
+again = sentence_case(generate(model, tokenizer, "The little", seed=7).text)
+other = sentence_case(generate(model, tokenizer, "The little", seed=8).text)
 print("seed 7:        ", first)
 print("seed 7 again:  ", again, "(identical)" if again == first else "(DIFFERENT)")
 print("seed 8:        ", other)
@@ -265,7 +265,7 @@ def show_generation(seed_text="The cat", temperature=1.0, top_k=0, top_p=1.0, se
     rng = np.random.default_rng(seed)           # one generator for the five sentences
     rows = []
     for i in range(5):
-        text = generate(model, tokenizer, seed_text, sampling=cfg, rng=rng).text
+        text = sentence_case(generate(model, tokenizer, seed_text, sampling=cfg, rng=rng).text)
         rows.append((i + 1, text, "yes" if grammar.accepts(text) else "no"))
     display(Table(f"Generated from {seed_text!r} (temperature {temperature:g}, "
                   f"top-k {top_k or 'off'}, top-p {top_p if top_p < 1 else 'off'}, "
