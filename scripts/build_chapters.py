@@ -81,10 +81,11 @@ sentence through every step it takes.
 ## The idea in one sentence
 
 A generative language model **learns patterns from text, predicts the next word, and
-repeats**. Given *"The sun"*, it computes a probability for every word it knows, picks one
-(say *"sets"*), appends it, and asks again: *"The sun sets"* → *"behind"* → … until it
-decides the sentence is finished. Everything else in this book is detail about how those
-probabilities are learned and computed.
+repeats**. Given the start of a sentence, it computes a probability for every word it
+knows, picks one, appends it, and asks again with the longer text, until it decides the
+sentence is finished. (The last row of the trace below shows a sentence our model wrote
+this way.) Everything else in this book is detail about how those probabilities are
+learned and computed.
 """),
         md("""
 ## The pipeline at a glance
@@ -152,7 +153,7 @@ Every chapter has the same rhythm:
   training steps. In JupyterLab, sliders and text boxes do it for you.
 - **Check yourself.** Each chapter ends with a short quiz. Click an answer to see why it is
   right or wrong. Quizzes work on the web page too, without running anything.
-- **Do the assignments.** Each stage has a graded assignment in which you write the code
+- **Do the assignments.** Graded assignments let you write the code of the key steps
   yourself; see [the page for students](for_students.md).
 """),
         md("""
@@ -303,7 +304,7 @@ glue("n_steps", len(generation.new_ids), display=False)
 """, "remove-cell"),
         md("""
 In {glue:text}`n_steps` rounds the model wrote *"{glue:text}`generated_text`"*. That is
-all a generative language model does, whether it has a few hundred thousand weights like
+all a generative language model does, whether it has {glue:text}`n_params` weights like
 ours or hundreds of billions: **learn patterns from text, predict the next word, repeat.**
 Bigger models learn more patterns from more text, and so their predictions are better; the
 loop is the same.
