@@ -33,7 +33,8 @@ ASSIGNMENT = {"01_data_collection": "tokenization", "02_preprocessing": "tokeniz
 ALLOWED_NUMBERS = {
     "*": {"1", "2", "3", "4", "5",  # stage and chapter numbers ("Stage 2 of 5")
           "10000", "10,000", "50", "768"},  # the pipeline's configured shape (inputs)
-    "01_data_collection": {"0", "1,000"},  # the widget's default seed and sample size
+    "01_data_collection": {"0", "1,000", "100"},  # the widget's default seed and sample
+    #                                               size, and its smallest sample size
     "02_preprocessing": {"101", "102", "40", "6"},  # BERT's [CLS]/[SEP] layout; plot rows;
     #                                                 the truncation example's row length
     "03_feature_engineering": {"208", "209", "1169", "0", "-1"},  # example ids; cosine range

@@ -320,9 +320,9 @@ widgets.interact(show_corpus,
                                         description="seed"));
 """),
         md("""
-Things to notice: with few sentences the vocabulary is smaller (rare words have not
-appeared yet) and the length histogram is ragged; with many, the statistics settle down. The
-same seed always gives the same corpus.
+Things to try: take only 100 sentences. How many of the different words have appeared
+yet, and how ragged is the length histogram? How many sentences does it take before the
+statistics stop changing? Does the same seed always give the same corpus?
 
 ## Check yourself
 """),
