@@ -49,5 +49,10 @@ lab: $(STAMP)
 benchmark: $(STAMP)
 	$(PY) benchmarks/bench_model.py
 
+# Teachers: write the four assignments' source notebooks and the student versions
+# (assignments/release/). See assignments/README.md for release, collect and feedback.
+assignments: $(STAMP)
+	bash assignments/course.sh generate
+
 clean:
 	rm -rf _build
