@@ -101,6 +101,10 @@ def test_killed_run_resumes_to_the_same_gradebook(serial, tmp_path):
     assert not list(course.results.glob("*/.*.tmp"))        # no half-written result left
     assert snapshot(course) == snapshot(serial)
     assert scores(course) == scores(serial)
+    assert "reference" in rerun.stdout and "os-exit" in rerun.stdout   # the summary table
+    for student, assignment in course.submissions():        # feedback for every submission
+        pages = list((course.root / "feedback" / student / assignment).glob("*.html"))
+        assert pages and all("Score:" in p.read_text() for p in pages)
 
 
 def test_a_crash_on_one_submission_never_stops_the_others(tmp_path, monkeypatch):

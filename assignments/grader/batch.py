@@ -106,7 +106,7 @@ def grade_batch(course: Course, pairs: list[tuple[str, str]], settings: Settings
             bar.close()
     results = [read_result(course.result_path(s, a)) for s, a in pairs]
     results = sorted((r for r in results if r), key=lambda r: (r["assignment"], r["student"]))
-    if load:
+    if load and results:
         load_results(course, results)
     return BatchReport(results, len(todo), len(pairs) - len(todo), time.monotonic() - started)
 
