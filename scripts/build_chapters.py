@@ -107,39 +107,34 @@ page was built. Each row says what went into a stage, what the code did, what ca
 (its shape) and a real example of the output.
 """),
         code("""
-from myst_nb import glue
 from genai_lab.trace import pipeline_trace
 
 trace = pipeline_trace(stages=(1, 2, 3, 4, 5))
 trace
 """),
-        code("""
-# Numbers quoted in the text below, taken from the trace (never typed by hand).
+        code('''
+from IPython.display import Markdown
+
 n_sentences = trace[1].output_shape[0]
-n_rows, seq_len = trace[2].output_shape
-_, _, dim = trace[3].output_shape
-glue("n_sentences", f"{n_sentences:,}", display=False)
-glue("seq_len", seq_len, display=False)
-glue("dim", dim, display=False)
-glue("shape3", " x ".join(str(n) for n in trace[3].output_shape), display=False)
-glue("train_example", trace[4].example, display=False)
-glue("generated", trace[5].example, display=False)
-""", "remove-cell"),
-        md("""
+_, seq_len = trace[2].output_shape
+shape3 = " x ".join(str(n) for n in trace[3].output_shape)
+Markdown(f"""
 Reading the table from top to bottom:
 
-1. **Data collection** gathers example text: here {glue:text}`n_sentences` sentences about
-   a small countryside world, sampled from a grammar so that we know exactly which patterns
-   there are to learn.
+1. **Data collection** gathers example text: here {n_sentences:,} sentences about a small
+   countryside world, sampled from a grammar so that we know exactly which patterns there
+   are to learn.
 2. **Preprocessing** cleans the text and cuts it into *tokens*, each replaced by a number
-   (its id), every sentence padded or cut to {glue:text}`seq_len` ids.
-3. **Feature engineering** turns every id into a vector of {glue:text}`dim` numbers, giving
-   a {glue:text}`shape3` block of numbers: that is what a neural network can compute with.
-4. **Model training** adjusts the model's weights until it predicts the next word well:
-   {glue:text}`train_example`.
+   (its id), every sentence padded or cut to {seq_len} ids.
+3. **Feature engineering** turns every id into a vector of {trace[3].output_shape[-1]}
+   numbers, giving a {shape3} block of numbers: that is what a neural network can compute
+   with.
+4. **Model training** adjusts the model's weights until it predicts the next word well.
+   The trace records: *{trace[4].example}*
 5. **Generation** uses the trained model to write, one word at a time:
-   {glue:text}`generated`.
-"""),
+   {trace[5].example}
+""")
+''', "remove-input"),
         md("""
 ## How to use this book
 
@@ -217,37 +212,31 @@ the model trained for this book, and ends with the course quiz.
 - how well you now know the course (the course quiz).
 """),
         code("""
-from myst_nb import glue
 from genai_lab.train import default_model
 
 trained = default_model()  # trained once, then loaded from the cache on disk
 model, tokenizer, history = trained.model, trained.tokenizer, trained.trace
-first, last = history.epochs[0], history.epochs[-1]
 print(f"{model.num_parameters():,} parameters, vocabulary of {tokenizer.vocab_size} tokens, "
       f"{len(history.epochs)} epochs of training")
 """),
-        code("""
-glue("n_params", f"{model.num_parameters():,}", display=False)
-glue("vocab", tokenizer.vocab_size, display=False)
-glue("n_epochs", len(history.epochs), display=False)
-glue("n_train", f"{trained.train_ids.shape[0]:,}", display=False)
-glue("loss_start", f"{history.initial_val_loss:.2f}", display=False)
-glue("loss_end", f"{last.val_loss:.2f}", display=False)
-glue("acc_start", f"{history.initial_val_accuracy:.2f}", display=False)
-glue("acc_end", f"{last.accuracy:.2f}", display=False)
-glue("ln_vocab", f"{history.ln_vocab:.2f}", display=False)
-""", "remove-cell"),
         md("""
 ## 1. Learn patterns
+"""),
+        code('''
+from IPython.display import Markdown
 
-Training showed the model {glue:text}`n_train` sentences, again and again for
-{glue:text}`n_epochs` epochs, and nudged its {glue:text}`n_params` weights after every
+last = history.epochs[-1]
+Markdown(f"""
+Training showed the model {trained.train_ids.shape[0]:,} sentences, again and again for
+{len(history.epochs)} epochs, and nudged its {model.num_parameters():,} weights after every
 batch so that it predicts each next word a little better. Its validation loss (how
-surprised it is by sentences it never trained on) fell from {glue:text}`loss_start` to
-{glue:text}`loss_end` — guessing uniformly among its {glue:text}`vocab` tokens would score
-{glue:text}`ln_vocab` — and the share of next words it gets exactly right rose from
-{glue:text}`acc_start` to {glue:text}`acc_end`.
-
+surprised it is by sentences it never trained on) fell from {history.initial_val_loss:.2f}
+to {last.val_loss:.2f} (guessing uniformly among its {tokenizer.vocab_size} tokens would
+score {history.ln_vocab:.2f}), and the share of next words it gets exactly right rose from
+{history.initial_val_accuracy:.2f} to {last.accuracy:.2f}.
+""")
+''', "remove-input"),
+        md("""
 Nobody wrote a rule like "a sentence starts with *the* or *a*". The patterns are in the
 weights because they were in the data.
 """),
@@ -273,19 +262,14 @@ fig, alt = bar_chart(words, probs[top], title=f"Next-token probabilities after {
                      xlabel="next token", ylabel="probability", highlight=0)
 figure_with_alt(fig, alt)
 """),
-        code("""
-glue("top_word", words[0], display=False)
-glue("top_prob", f"{probs[top[0]]:.2f}", display=False)
-glue("second_word", words[1], display=False)
-glue("second_prob", f"{probs[top[1]]:.2f}", display=False)
-glue("n_likely", int((probs > 0.01).sum()), display=False)
-""", "remove-cell"),
-        md("""
-The most likely next token is *{glue:text}`top_word`* (probability
-{glue:text}`top_prob`), then *{glue:text}`second_word`* ({glue:text}`second_prob`); only
-{glue:text}`n_likely` of the {glue:text}`vocab` tokens get more than 1%. The model has
-learned which words can follow *"The"* in its little world, and how often.
-"""),
+        code('''
+Markdown(f"""
+The most likely next token is *{words[0]}* (probability {probs[top[0]]:.2f}), then
+*{words[1]}* ({probs[top[1]]:.2f}); only {int((probs > 0.01).sum())} of the
+{tokenizer.vocab_size} tokens get more than 1%. The model has learned which words can
+follow *"{prompt}"* in its little world, and how often.
+""")
+''', "remove-input"),
         md("""
 ## 3. Repeat
 
@@ -293,22 +277,23 @@ Generation picks one token from those probabilities, appends it and predicts aga
 row of the table is one round of *predict, pick, append*:
 """),
         code("""
-from genai_lab.generate import generate
+from genai_lab.generate import generate, sentence_case
 
 generation = generate(model, tokenizer, "The", seed=0, record=True)
 generation
 """),
-        code("""
-glue("generated_text", generation.text, display=False)
-glue("n_steps", len(generation.new_ids), display=False)
-""", "remove-cell"),
-        md("""
-In {glue:text}`n_steps` rounds the model wrote *"{glue:text}`generated_text`"*. That is
-all a generative language model does, whether it has {glue:text}`n_params` weights like
-ours or hundreds of billions: **learn patterns from text, predict the next word, repeat.**
+        code('''
+Markdown(f"""
+In {len(generation.new_ids)} rounds of *predict, pick, append*, the model wrote:
+
+> {sentence_case(generation.text)}
+
+That is all a generative language model does, whether it has {model.num_parameters():,} weights like ours
+or hundreds of billions: **learn patterns from text, predict the next word, repeat.**
 Bigger models learn more patterns from more text, and so their predictions are better; the
 loop is the same.
-"""),
+""")
+''', "remove-input"),
         md("""
 ## How the pieces fit
 
