@@ -6,7 +6,6 @@ one parallel batch so the sandbox start-ups are shared between the two cores.
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import sys
 from pathlib import Path
@@ -21,7 +20,7 @@ import cheats  # noqa: E402
 from assignments.grader import (Course, SandboxConfig, Settings, Timeouts,  # noqa: E402
                                 default_hide, detect_mode, grade_batch, snapshot,
                                 summary_table)
-from assignments.grader.execute import HIDDEN_FAILED, _segments  # noqa: E402
+from assignments.grader.execute import _segments  # noqa: E402
 from assignments.grader.feedback import feedback_html  # noqa: E402
 from assignments.grader import fabricate as F  # noqa: E402
 

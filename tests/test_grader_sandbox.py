@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 import uuid
 from pathlib import Path
@@ -15,7 +14,7 @@ sys.path.insert(0, str(ROOT))
 
 from assignments.grader import SandboxConfig, Timeouts, default_hide, detect_mode  # noqa: E402
 from assignments.grader.codec import CodecError, decode, encode  # noqa: E402
-from assignments.grader.execute import Bridge, Remote, StudentError  # noqa: E402
+from assignments.grader.execute import Bridge, Remote  # noqa: E402
 from assignments.grader.notebook import load_cells, rebuild, NotebookError  # noqa: E402
 from assignments.grader.sandbox import Sandbox, _keep_paths  # noqa: E402
 

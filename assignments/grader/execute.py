@@ -19,7 +19,6 @@ import builtins
 import dataclasses
 import linecache
 import signal
-import sys
 import time
 import traceback
 
