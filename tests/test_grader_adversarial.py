@@ -46,7 +46,7 @@ def graded(tmp_path_factory):
     for assignment in ASSIGNMENTS:
         for nb_path in sorted((root / "source" / assignment).glob("*.ipynb")):
             for student, (content, expect, flag) in cheats.submissions(
-                    cheats.load_source(nb_path)).items():
+                    cheats.load_source(nb_path), str(root), str(ROOT)).items():
                 F.write_submission(root, student, assignment, nb_path.name, content)
                 expectations[student, assignment] = (expect, flag)
     course = Course(root)
@@ -114,6 +114,20 @@ def test_faults_are_reported(graded, assignment):
                for nb in results["invalid-json", assignment]["notebooks"].values())
     assert all(nb["status"] == "missing"
                for nb in results["missing", assignment]["notebooks"].values())
+
+
+def test_the_solutions_the_cheat_reads_exist_outside_the_sandbox(graded):
+    course, results, _ = graded
+    import glob
+    found = [p for pattern in cheats.steal_globs(str(course.root), str(ROOT))
+             for p in glob.glob(pattern)]
+    assert len(found) >= 2 * len(ASSIGNMENTS)     # the course copy and the repository's
+    stolen = {"np": __import__("numpy")}               # outside the sandbox the cheat works:
+    exec(cheats.STEAL_SOLUTIONS.format(course=str(course.root), repo=str(ROOT)), stolen)
+    assert any(callable(v) and not k.startswith("_") for k, v in stolen.items())
+    for assignment in ASSIGNMENTS:
+        assert results["steal-solutions", assignment]["score"] < \
+            results["reference", assignment]["max_score"]
 
 
 def test_no_sandbox_process_survives(graded):

@@ -131,6 +131,28 @@ while True:
 '''
 
 
+STEAL_SOLUTIONS = '''
+import glob as _glob, json as _json
+for _p in (_glob.glob("../../source/*/*.ipynb") + _glob.glob("../../../source/*/*.ipynb")
+           + _glob.glob("{course}/source/*/*.ipynb") + _glob.glob("{repo}/assignments/source/*/*.ipynb")):
+    try:
+        for _c in _json.load(open(_p))["cells"]:
+            if _c["metadata"].get("nbgrader", {{}}).get("solution"):
+                exec("".join(_c["source"]), globals())    # the teacher's solutions
+    except Exception:
+        pass
+try:
+    _gradebook = open("{course}/gradebook.db", "rb").read()
+except OSError:
+    pass
+'''
+
+
+def steal_globs(course: str, repo: str) -> list[str]:
+    """The absolute paths the STEAL_SOLUTIONS cheat reads (to show they exist outside)."""
+    return [f"{course}/source/*/*.ipynb", f"{repo}/assignments/source/*/*.ipynb"]
+
+
 def _tracked(nb: dict, kind: str) -> list[int]:
     out = []
     for i, cell in enumerate(nb["cells"]):
@@ -168,8 +190,12 @@ def tamper_structure(nb: dict) -> dict:
     return nb
 
 
-def submissions(source_nb: dict) -> dict[str, tuple[bytes | None, str, str | None]]:
-    """name -> (notebook bytes or None if missing, expect, flag substring)."""
+def submissions(source_nb: dict, course: str = "/course", repo: str = "/repo"
+                ) -> dict[str, tuple[bytes | None, str, str | None]]:
+    """name -> (notebook bytes or None if missing, expect, flag substring).
+
+    ``course`` and ``repo`` are the absolute paths the disk-reading cheat tries."""
+    steal = STEAL_SOLUTIONS.format(course=course, repo=repo)
     ref, wrong = F.reference(source_nb), F.wrong(source_nb)
     cheat = F.with_cheat
     return {
@@ -178,6 +204,7 @@ def submissions(source_nb: dict) -> dict[str, tuple[bytes | None, str, str | Non
         "patch-libraries": (F.dump(cheat(wrong, PATCH_LIBRARIES)), "baseline", None),
         "hook-ipython": (F.dump(cheat(wrong, HOOK_IPYTHON, "last")), "baseline", None),
         "patch-builtins": (F.dump(cheat(wrong, PATCH_BUILTINS)), "baseline", None),
+        "steal-solutions": (F.dump(cheat(wrong, steal, "each")), "baseline", None),
         "eq-everything": (F.dump(cheat(ref, EQ_EVERYTHING, "each")), "zero", None),
         "big-return": (F.dump(cheat(ref, BIG_RETURN, "each")), "zero", "value"),
         "os-exit": (F.dump(cheat(wrong, OS_EXIT, "last")), "baseline", "died"),
