@@ -231,3 +231,11 @@ def test_failing_hidden_tests_show_no_code_and_no_message():
     visible = outcomes["wrong"][0]["feedback"]              # a visible failure: its own text
     assert "f(1) should be 1" in visible and "assert f(1) == 1" in visible
     assert "SECRET" not in visible and "7391" not in visible
+
+
+@pytest.mark.skipif(MODE == "none", reason="covered by test_weak_sandbox_is_refused")
+def test_check_command_reports_the_course_hidden(capsys):
+    from assignments.grader import __main__ as cli
+    assert cli.main(["check", "--course", str(COURSE)]) == 0
+    out = capsys.readouterr().out
+    assert "OK: student code cannot see the course" in out and "READABLE" not in out

@@ -1,11 +1,17 @@
 """Command line: ``python -m assignments.grader {grade,load,check} --course FOLDER ...``.
 
+  grade   grade submitted/ into results, the gradebook and feedback/
+  load    load existing results into the gradebook again
+  check   start one sandbox and show what student code can see (run this first)
+
+
 Run it from the project root (the folder holding ``assignments/``) with the course venv's
 Python. See README.md in this folder.
 """
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import sys
 from pathlib import Path
@@ -19,18 +25,69 @@ from .gradebook import load_results, results_in
 from .sandbox import Limits, SandboxConfig, default_hide, detect_mode
 
 
-def _settings(args, course: Course) -> Settings:
+_PROBE = """
+import os, socket
+seen = {}
+for p in PATHS:
+    try:
+        seen[p] = sorted(os.listdir(p)) if os.path.isdir(p) else (open(p, "rb").read(1), "file")[1]
+    except OSError as exc:
+        seen[p] = "hidden (" + type(exc).__name__ + ")"
+try:
+    socket.create_connection(("1.1.1.1", 53), timeout=2)
+    seen["network"] = "REACHABLE"
+except OSError as exc:
+    seen["network"] = "cut (" + type(exc).__name__ + ")"
+seen["uid"] = os.getuid()
+"""
+
+
+def _check(course: Course, cfg: SandboxConfig) -> int:
+    """Start one sandbox and report which sensitive paths its code can read."""
+    from .codec import decode
+    from .sandbox import Sandbox, _keep_paths
+    paths = [str(course.root / "source"), str(course.root / "gradebook.db"),
+             str(course.root / "submitted"), str(course.results), *cfg.hide]
+    box = Sandbox(cfg, 0, {})
+    try:
+        box.request({"op": "run_cell", "source": f"PATHS = {paths!r}\n" + _PROBE}, 60)
+        seen = decode(box.request({"op": "get", "name": "seen"}, 30)["value"])
+    finally:
+        box.close()
+    print(f"sandbox mode: {cfg.mode}; student code runs as uid {seen.pop('uid')}")
+    bad = 0
+    for key, value in seen.items():
+        if isinstance(value, list):         # a folder: only the Python installation may show
+            kept = {Path(k).relative_to(key).parts[0] for k in _keep_paths()
+                    if k.startswith(key.rstrip("/") + "/")}
+            extra = sorted(set(value) - kept)
+            value = f"READABLE: {extra}" if extra else \
+                f"hidden (empty{', Python installation ' + str(sorted(kept)) if kept else ''})"
+        elif value == "file":
+            value = "READABLE"
+        bad += value.startswith(("READABLE", "REACHABLE"))
+        print(f"  {key}: {value}")
+    print("OK: student code cannot see the course or reach the network" if not bad else
+          "WARNING: student code can read or reach what is marked in capitals")
+    return 1 if bad else 0
+
+
+def _sandbox_config(args, course: Course) -> SandboxConfig:
     mode = detect_mode()
     if mode == "none" and not args.allow_weak_sandbox:
         raise SystemExit("error: no sandbox available (not root and no user namespaces): "
                          "student code could read your files. Run as root (sudo), or pass "
                          "--allow-weak-sandbox to grade anyway with resource limits only.")
     hide = default_hide(course.root) + tuple(str(Path(h).resolve()) for h in args.hide)
+    return SandboxConfig(mode=mode, hide=tuple(sorted(set(hide))),
+                         uid_base=int(os.environ.get("GENAI_LAB_GRADER_UID_BASE", "62000")))
+
+
+def _settings(args, course: Course) -> Settings:
+    cfg = _sandbox_config(args, course)
     limits = Limits(memory_bytes=args.memory_mb * 1024**2,
                     cpu_seconds=int(args.notebook_timeout))
-    uid_base = int(os.environ.get("GENAI_LAB_GRADER_UID_BASE", "62000"))
-    return Settings(SandboxConfig(mode=mode, hide=tuple(sorted(set(hide))), limits=limits,
-                                  uid_base=uid_base),
+    return Settings(dataclasses.replace(cfg, limits=limits),
                     Timeouts(cell=args.timeout, notebook=args.notebook_timeout))
 
 
@@ -54,6 +111,10 @@ def main(argv: list[str] | None = None) -> int:
     g.add_argument("--no-feedback", action="store_true", help="do not write feedback/ HTML")
     lo = sub.add_parser("load", help="load existing results into the gradebook")
     lo.add_argument("--course", default="assignments")
+    ch = sub.add_parser("check", help="start one sandbox and show what student code can see")
+    ch.add_argument("--course", default="assignments")
+    ch.add_argument("--hide", action="append", default=[])
+    ch.add_argument("--allow-weak-sandbox", action="store_true")
     args = p.parse_args(argv)
 
     course = Course(Path(args.course).resolve())
@@ -66,6 +127,8 @@ def main(argv: list[str] | None = None) -> int:
         load_results(course, results)
         print(f"loaded {len(results)} results into {course.gradebook_url}")
         return 0
+    if args.command == "check":
+        return _check(course, _sandbox_config(args, course))
     settings = _settings(args, course)
     pairs = course.submissions(args.assignment or None, args.student or None)
     report = grade_batch(course, pairs, settings, workers=args.workers,
