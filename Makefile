@@ -16,7 +16,7 @@ export OMP_NUM_THREADS ?= 1
 export MALLOC_MMAP_THRESHOLD_ ?= 67108864
 export MALLOC_TRIM_THRESHOLD_ ?= 268435456
 
-.PHONY: all book test lab env chromium clean benchmark assignments grade-help
+.PHONY: all book test lab env chromium clean benchmark assignments grade grade-check
 
 all: book
 
@@ -53,6 +53,17 @@ benchmark: $(STAMP)
 # (assignments/release/). See assignments/README.md for release, collect and feedback.
 assignments: $(STAMP)
 	bash assignments/course.sh generate
+
+# Teachers: grade every collected submission (assignments/submitted/) in sandboxes, in
+# parallel, into the gradebook, with feedback pages (assignments/grader/README.md), then
+# export grades.csv. Run as root (or with sudo) for the full sandbox.
+grade: $(STAMP)
+	$(PY) -m assignments.grader grade --course assignments
+	bash assignments/course.sh export
+
+# Teachers: show what student code can see inside one grading sandbox.
+grade-check: $(STAMP)
+	$(PY) -m assignments.grader check --course assignments
 
 clean:
 	rm -rf _build
