@@ -108,40 +108,59 @@ def test_has_a_figure_with_alt_text(stem: str) -> None:
     assert own, f"{stem}: no figure of its own shown with figure_with_alt"
 
 
-def _static_call_before_interact(source: str) -> bool:
-    """True if the cell calls ``widgets.interact(f, ...)`` AND calls ``f()`` before it."""
+def widget_plan(source: str) -> dict:
+    """What a widget cell does, read from its code without running it.
+
+    Returns {"function": name of the drawing function called bare (its static rendering),
+    "defaults": that function's keyword defaults, "controls": {keyword: the control's
+    ``value=``}, "observed": whether the controls are observed, "interact": whether
+    ``widgets.interact`` is used}.
+    """
     tree = ast.parse(source)
-    called, statics = None, set()
+    functions = {n.name: n for n in tree.body if isinstance(n, ast.FunctionDef)}
+    bare = [n.value.func.id for n in tree.body
+            if isinstance(n, ast.Expr) and isinstance(n.value, ast.Call)
+            and isinstance(n.value.func, ast.Name) and n.value.func.id in functions
+            and not n.value.args and not n.value.keywords]
+    plan = {"function": bare[0] if bare else None, "defaults": {}, "controls": {},
+            "observed": ".observe(" in source, "interact": "interact(" in source}
+    if bare:
+        args = functions[bare[0]].args
+        names = [a.arg for a in args.args][len(args.args) - len(args.defaults):]
+        plan["defaults"] = {n: ast.literal_eval(d) for n, d in zip(names, args.defaults)}
     for node in tree.body:
-        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
-            func = node.value.func
-            if isinstance(func, ast.Name):
-                statics.add(func.id)
-            elif (isinstance(func, ast.Attribute) and func.attr == "interact"
-                  and node.value.args and isinstance(node.value.args[0], ast.Name)):
-                called = node.value.args[0].id
-                return called in statics
-    return False
+        if (isinstance(node, ast.Assign) and isinstance(node.value, ast.Call)
+                and getattr(node.value.func, "id", None) == "dict"):
+            for kw in node.value.keywords:
+                values = [k.value for k in kw.value.keywords if k.arg == "value"]
+                plan["controls"][kw.arg] = ast.literal_eval(values[0]) if values else None
+    return plan
 
 
 @pytest.mark.parametrize("stem", STEMS)
 def test_widget_cell_leaves_a_static_rendering(stem: str) -> None:
-    cells = [c for c in code_cells(committed(stem)) if "widgets.interact(" in c.source]
+    cells = [c for c in code_cells(committed(stem)) if "import ipywidgets" in c.source]
     assert cells, f"{stem}: no ipywidgets control"
     for cell in cells:
-        assert "import ipywidgets" in cell.source
-        assert _static_call_before_interact(cell.source), (
-            f"{stem}: the widget's function must also be called once with its defaults, so "
-            "the static book shows its output")
+        plan = widget_plan(cell.source)
+        assert plan["function"], (f"{stem}: the widget's function must also be called once "
+                                  "with its defaults, so the static book shows its output")
         assert "figure_with_alt(" in cell.source, f"{stem}: the static rendering is a figure"
+        assert plan["observed"] and not plan["interact"], (
+            f"{stem}: controls must redraw through .observe (interact draws into an Output "
+            "widget while the book is built, which can stall nbclient for its timeout)")
+        assert plan["controls"] and plan["controls"] == plan["defaults"], (
+            f"{stem}: the controls' values {plan['controls']} must be the function's "
+            f"defaults {plan['defaults']}, i.e. the setting the static page shows")
 
 
-def test_static_call_detection_can_fail() -> None:
-    assert not _static_call_before_interact("import ipywidgets as widgets\n"
-                                            "def f(x=1):\n    print(x)\n"
-                                            "widgets.interact(f, x=1)")
-    assert _static_call_before_interact("def f(x=1):\n    print(x)\nf()\n"
-                                        "widgets.interact(f, x=1)")
+def test_widget_plan_can_fail() -> None:
+    no_static = widget_plan("import ipywidgets as widgets\ndef f(x=1):\n    print(x)\n"
+                            "controls = dict(x=widgets.IntSlider(value=2))")
+    assert no_static["function"] is None
+    mismatch = widget_plan("import ipywidgets as widgets\ndef f(x=1):\n    print(x)\nf()\n"
+                           "controls = dict(x=widgets.IntSlider(value=2))")
+    assert mismatch["function"] == "f" and mismatch["defaults"] != mismatch["controls"]
 
 
 @pytest.mark.parametrize("stem", STEMS)

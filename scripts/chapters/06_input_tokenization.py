@@ -16,7 +16,7 @@ for folder in (HERE, HERE.parent):
     if str(folder) not in sys.path:
         sys.path.insert(0, str(folder))
 from build_chapters import code, md, notebook  # noqa: E402
-from build_layers import quiz_cells, say, setup_cell, where_cells  # noqa: E402
+from build_layers import quiz_cells, say, setup_cell, where_cells, widget_cell  # noqa: E402
 
 STEM = "06_input_tokenization"
 
@@ -120,9 +120,9 @@ words. This is exactly the input of the recorded pass:
 trace.layers[0].tables[0]
 """),
         code("""
-print("ids the model read:        ", trace.ids)
-print("encode() without the [SEP]:", ids[:-1])
-print("the same?", trace.ids == ids[:-1])
+print(f"ids the model read:         {trace.ids}")
+print(f"encode() without the [SEP]: {ids[:-1]}")
+print(f"the same? {trace.ids == ids[:-1]}")
 """),
         say("""
 **"{SENTENCE}"** has {len(trace.ids) - 1} words, so the model reads T = {len(trace.ids)}
@@ -152,10 +152,11 @@ from genai_lab.tokenizer import SPECIAL_TOKENS
 from genai_lab.trace import Table
 
 vocabulary = [tokenizer.id_to_token(i) for i in range(tokenizer.vocab_size)]
-Table("The first 16 entries of the vocabulary", ("id", "token"),
-      list(enumerate(vocabulary[:16])),
-      caption=f"{tokenizer.vocab_size} tokens in total; ids 0-{len(SPECIAL_TOKENS) - 1} are "
-              f"the special tokens {', '.join(SPECIAL_TOKENS)}.")
+first = list(enumerate(vocabulary[:16]))                 # (id, token) pairs
+rows = [sum(first[r::4], ()) for r in range(4)]           # 4 rows of 4 (id, token) pairs
+Table("The first 16 entries of the vocabulary", ("id", "token") * 4, rows,
+      caption=f"{tokenizer.vocab_size} tokens in total; the first "
+              f"{len(SPECIAL_TOKENS)} are the special tokens.")
 """),
         say("""
 The four special tokens have jobs of their own:
@@ -180,8 +181,8 @@ from genai_lab.wordpiece import WordPieceTokenizer
 NEW_SENTENCE = "The moonlight shines on the snowy mountains."
 new_steps = tokenizer.encode_and_show_work(NEW_SENTENCE)[1]
 new_words = [w for w, t in zip(new_steps.words, tokenizer.tokens(NEW_SENTENCE)) if t == "[UNK]"]
-print("word tokenizer:", tokenizer.tokens(NEW_SENTENCE))
-print("unknown words: ", new_words)
+print(f"word tokenizer: {tokenizer.tokens(NEW_SENTENCE)}")
+print(f"unknown words:  {new_words}")
 """),
         code("""
 def and_list(words):
@@ -203,8 +204,8 @@ course's WordPiece vocabulary on the same sentence:
         code("""
 wordpiece = WordPieceTokenizer.course()
 pieces = wordpiece.tokenize(NEW_SENTENCE)
-print("WordPiece:", pieces)
-print("ids:      ", wordpiece.encode(NEW_SENTENCE))
+print(f"WordPiece: {pieces}")
+print(f"ids:       {wordpiece.encode(NEW_SENTENCE)}")
 """),
         say("""
 WordPiece writes the same sentence as {len(pieces)} pieces, {pieces.count("[UNK]")} of them
@@ -223,8 +224,7 @@ B = 1 sentence of T tokens.
 """),
         code("""
 model_input = np.array([trace.ids])   # (B, T) = (1, T)
-print("shape:", model_input.shape, " dtype:", model_input.dtype)
-print(model_input)
+print(f"shape {model_input.shape}, dtype {model_input.dtype}: {model_input.tolist()}")
 """),
         say("""
 These {model_input.shape[1]} whole numbers are all the model ever sees of
@@ -235,13 +235,11 @@ them. The longest input it can read is {model.config.block_size} tokens (its *bl
 ## Try it: tokenize your own sentence
 
 Type a sentence and see the tokens and ids the model would read, and which words it does
-not know. The text box works when you run this notebook in JupyterLab; on the web page,
-the output below shows the default sentence.
+not know. The output below shows the default setting. Run this notebook in JupyterLab to
+use the controls: they appear under the default output, and every change draws the
+result again under them.
 """),
-        code("""
-import ipywidgets as widgets
-
-
+        widget_cell('''
 def show_input(sentence="The little birds sing in the garden"):
     \"\"\"The tokens and ids the model reads for ``sentence`` (no [SEP]), as boxes.\"\"\"
     context = tokenizer.encode(sentence)[:-1]              # [CLS] + the words
@@ -250,14 +248,12 @@ def show_input(sentence="The little birds sing in the garden"):
     display(figure_with_alt(fig, alt))
     unknown = [w for w, t in zip(tokenizer.encode_and_show_work(sentence)[1].words,
                                  tokenizer.tokens(sentence)) if t == "[UNK]"]
-    print("unknown words:", unknown if unknown else "none")
-
-
-show_input()  # the default sentence: this is what the web page shows
-widgets.interact(show_input, sentence=widgets.Text(
-    value="The little birds sing in the garden", description="sentence",
-    continuous_update=False, layout=widgets.Layout(width="90%")));
-"""),
+    print(f"unknown words: {unknown if unknown else 'none'}")
+''', 'show_input', '''
+    sentence=widgets.Text(value="The little birds sing in the garden",
+                          description="sentence", continuous_update=False,
+                          layout=widgets.Layout(width="90%")),
+'''),
         md("""
 Things to try: capital letters and extra spaces (does anything change?), a comma, a word
 the corpus never uses, a very long sentence.

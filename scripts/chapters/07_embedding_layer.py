@@ -16,7 +16,7 @@ for folder in (HERE, HERE.parent):
     if str(folder) not in sys.path:
         sys.path.insert(0, str(folder))
 from build_chapters import code, md, notebook  # noqa: E402
-from build_layers import quiz_cells, say, setup_cell, where_cells  # noqa: E402
+from build_layers import quiz_cells, say, setup_cell, where_cells, widget_cell  # noqa: E402
 
 STEM = "07_embedding_layer"
 
@@ -58,8 +58,8 @@ row has the same width C: that is how many numbers describe one token inside the
         code("""
 wte = model.params["wte"]   # (V, C): row i is the vector of token id i
 wpe = model.params["wpe"]   # (block_size, C): row t is the vector of position t
-print("token table    wte:", wte.shape)
-print("position table wpe:", wpe.shape)
+print(f"token table    wte: {wte.shape}")
+print(f"position table wpe: {wpe.shape}")
 """),
         say("""
 So every one of the {wte.shape[0]} tokens is described by C = {wte.shape[1]} numbers, and
@@ -77,8 +77,8 @@ looked up, and we can check that they are exactly the table's rows:
 """),
         code("""
 token_vectors = trace.recorder["tok_emb"][0]      # (T, C) one row per token of the sentence
-print("token vectors:", token_vectors.shape)
-print("equal to wte[ids]:", np.array_equal(token_vectors, wte[trace.ids]))
+print(f"token vectors: {token_vectors.shape}")
+print(f"equal to wte[ids]: {np.array_equal(token_vectors, wte[trace.ids])}")
 """),
         md("""
 ## Position vectors
@@ -92,9 +92,9 @@ near the start plays a different role from the same word further on.
         code("""
 position_vectors = trace.recorder["pos_emb"]      # (T, C) rows 0..T-1 of the position table
 x0 = trace.recorder["x0"][0]                      # (T, C) what the next layer receives
-print("position vectors:", position_vectors.shape, " input x0:", x0.shape)
-print("x0 == token vectors + position vectors:",
-      np.array_equal(x0, token_vectors + position_vectors))
+print(f"position vectors: {position_vectors.shape}, input x0: {x0.shape}")
+print(f"x0 == token vectors + position vectors: "
+      f"{np.array_equal(x0, token_vectors + position_vectors)}")
 """),
         code("""
 from genai_lab.embedding import cosine_similarity
@@ -146,7 +146,7 @@ alt = (f"Three heat maps of {x0.shape[0]} rows (the tokens {', '.join(trace.toke
        f"to {x0.max():.2f}). The rows of the two 'the' tokens are identical in the first "
        f"map and differ in the third.")
 figure_with_alt(fig, alt)
-"""),
+""", "hide-input"),
         say("""
 In the first map the rows of the two *the* tokens (positions {first} and {second}) are
 identical stripes; in the last map they are not. For one sentence the embedding layer
@@ -168,8 +168,13 @@ little world, in the trained model:
 WORDS = ["sun", "moon", "bird", "birds", "sing", "sings", "cat", "cats",
          "morning", "evening", "east", "west"]
 word_ids = [tokenizer.token_to_id(w) for w in WORDS]
-similarity = cosine_similarity(wte[word_ids][:, None, :], wte[word_ids][None, :, :])  # (n, n)
-
+vectors = wte[word_ids]                                                  # (n, C)
+similarity = cosine_similarity(vectors[:, None, :], vectors[None, :, :])  # (n, n) every pair
+off_diagonal = similarity - 2 * np.eye(len(WORDS))     # hide each word's 1.0 with itself
+i, j = np.unravel_index(np.argmax(off_diagonal), similarity.shape)   # the most similar pair
+print(f"most similar pair: {WORDS[i]!r} and {WORDS[j]!r}, {similarity[i, j]:.2f}")
+"""),
+        code("""
 fig, ax = new_figure()
 fig.set_size_inches(7, 6)
 ax.imshow(similarity, cmap="PuOr_r", vmin=-1, vmax=1)
@@ -180,13 +185,11 @@ for i in range(len(WORDS)):
     for j in range(len(WORDS)):
         ax.text(j, i, f"{similarity[i, j]:.2f}", ha="center", va="center", fontsize=7)
 ax.set_title("Cosine similarity of learned token vectors")
-off_diagonal = similarity - 2 * np.eye(len(WORDS))       # hide the 1.0 of each word with itself
-i, j = np.unravel_index(np.argmax(off_diagonal), similarity.shape)
 alt = (f"A {len(WORDS)} by {len(WORDS)} grid of cosine similarities between the words "
        f"{', '.join(WORDS)}, each cell labelled with its value. The most similar pair of "
        f"different words is {WORDS[i]} and {WORDS[j]} ({similarity[i, j]:.2f}).")
 figure_with_alt(fig, alt)
-"""),
+""", "hide-input"),
         code("""
 from genai_lab.model import TransformerLM
 
@@ -241,13 +244,14 @@ Table("Nearest neighbours in the trained token table", ("word", "4 most similar 
         md("""
 ## Try it: compare two words
 
-Pick two words of the vocabulary. The figure draws the C numbers of both vectors, one
-above the other, and gives their cosine similarity. The menus work when you run this
-notebook in JupyterLab; on the web page, the output below shows the default pair.
+Pick two words of the vocabulary. In the figure every dot is one of the C dimensions:
+its value in the first word's vector across, in the second word's vector up. When the
+dots line up along the rising diagonal, the two vectors point the same way and the
+cosine similarity is high. The output below shows the default setting. Run this notebook
+in JupyterLab to use the controls: they appear under the default output, and every
+change draws the result again under them.
 """),
-        code("""
-import ipywidgets as widgets
-
+        widget_cell('''
 vocabulary = sorted(tokenizer.id_to_token(i) for i in range(4, tokenizer.vocab_size))
 
 
@@ -256,28 +260,27 @@ def compare_words(first="morning", second="evening"):
     a, b = wte[tokenizer.token_to_id(first)], wte[tokenizer.token_to_id(second)]   # (C,) each
     sim = cosine_similarity(a, b)
     fig, ax = new_figure()
-    fig.set_size_inches(8, 3.2)
-    dims = np.arange(a.size)
-    ax.plot(dims, a, marker="o", markersize=3, linestyle="-", label=first)
-    ax.plot(dims, b, marker="s", markersize=3, linestyle="--", label=second)
-    ax.axhline(0, color="#000000", linewidth=0.6)
-    ax.set_xlabel("dimension")
-    ax.set_ylabel("value")
-    ax.set_title(f"{first!r} vs {second!r}: cosine similarity {sim:.2f}")
-    ax.legend()
+    fig.set_size_inches(5, 5)
+    limit = 1.1 * float(max(np.abs(a).max(), np.abs(b).max()))
+    ax.plot([-limit, limit], [-limit, limit], color="#999999", linestyle="--",
+            marker="", label="same value")
+    ax.scatter(a, b, color="#0072B2", edgecolor="#000000", label="one dimension")
+    ax.set_xlim(-limit, limit)
+    ax.set_ylim(-limit, limit)
+    ax.set_xlabel(f"value in the vector of {first!r}")
+    ax.set_ylabel(f"value in the vector of {second!r}")
+    ax.set_title(f"cosine similarity {sim:.2f}")
+    ax.legend(loc="upper left")
     agree = int((np.sign(a) == np.sign(b)).sum())
     display(figure_with_alt(fig, (
-        f"Two line plots of {a.size} values each, the token vectors of {first} (circles, "
-        f"solid line) and {second} (squares, dashed line). They have the same sign in "
-        f"{agree} of {a.size} dimensions; cosine similarity {sim:.2f}.")))
-
-
-compare_words()  # the default pair: this is what the web page shows
-widgets.interact(compare_words,
-                 first=widgets.Dropdown(options=vocabulary, value="morning", description="word 1"),
-                 second=widgets.Dropdown(options=vocabulary, value="evening",
-                                         description="word 2"));
-"""),
+        f"Scatter plot of {a.size} dots, one per dimension: the value in the vector of "
+        f"{first} across and in the vector of {second} up, with a dashed diagonal. In "
+        f"{agree} of {a.size} dimensions both values have the same sign; the cosine "
+        f"similarity is {sim:.2f}.")))
+''', 'compare_words', '''
+    first=widgets.Dropdown(options=vocabulary, value="morning", description="word 1"),
+    second=widgets.Dropdown(options=vocabulary, value="evening", description="word 2"),
+'''),
         md("""
 Things to try: a singular and its plural (*cat*, *cats*), two verbs (*rises*, *sets*),
 a word and a punctuation mark. Which pairs are close, and can you guess why from the

@@ -16,7 +16,7 @@ for folder in (HERE, HERE.parent):
     if str(folder) not in sys.path:
         sys.path.insert(0, str(folder))
 from build_chapters import code, md, notebook  # noqa: E402
-from build_layers import quiz_cells, say, setup_cell, where_cells  # noqa: E402
+from build_layers import quiz_cells, say, setup_cell, where_cells, widget_cell  # noqa: E402
 
 STEM = "08_neural_network_layers"
 
@@ -34,6 +34,33 @@ def attention_alt(trace, block):
             f"and column labels and the weight written in each cell. The upper right triangle "
             f"is empty: no position reads a later one. The last position ({last}) reads "
             f"most from: " + "; ".join(parts) + ".")
+
+def head_figure(trace, block, head):
+    """One attention head as a large heat map, each weight written in its cell: (fig, alt)."""
+    from genai_lab.plotting import new_figure
+
+    att = trace.recorder["blocks"][block]["attn_weights"][0, head]    # (T, T)
+    n = len(trace.tokens)
+    fig, ax = new_figure()
+    fig.set_size_inches(max(4.5, 0.6 * n + 2), max(4.0, 0.5 * n + 1.5))
+    image = ax.imshow(att, cmap="cividis", vmin=0, vmax=1)
+    ax.set_xticks(range(n), trace.tokens, rotation=60, ha="right")
+    ax.set_yticks(range(n), trace.tokens)
+    ax.set_xlabel("reads from")
+    ax.set_ylabel("position reading")
+    ax.grid(False)
+    for i in range(n):
+        for j in range(i + 1):
+            ax.text(j, i, f"{att[i, j]:.2f}", ha="center", va="center", fontsize=8,
+                    color="black" if att[i, j] > 0.5 else "white")
+    ax.set_title(f"block {block}, head {head}")
+    fig.colorbar(image, ax=ax, label="attention weight")
+    strongest = "; ".join(f"{trace.tokens[i]} reads {trace.tokens[int(np.argmax(att[i]))]} "
+                          f"({att[i].max():.2f})" for i in range(n))
+    alt = (f"Heat map of the attention weights of block {block}, head {head} for the tokens "
+           f"{', '.join(trace.tokens)}, with each weight written in its cell. Strongest "
+           f"weight per row: {strongest}.")
+    return fig, alt
 '''
 
 
@@ -143,8 +170,14 @@ weight = float(attention[block, head, -1, subject])
 Look at the bottom row of each map: it is the last position, the word *the*, deciding
 what to read. In block {block}, head {head} puts {weight:.0%} of the last position's
 attention on *sun* (position {subject}). That is how the information "this sentence is
-about the sun" reaches the position that has to predict the next word. The tables below
-give the same bottom rows as numbers:
+about the sun" reaches the position that has to predict the next word. Let us zoom in on
+that head: every position of the sentence, and what it reads.
+"""),
+        code("""
+figure_with_alt(*head_figure(trace, block, head))
+"""),
+        md("""
+The tables give the bottom rows of every head, the last position's attention, as numbers:
 """),
         code("""
 display(trace.layers[2].tables[0])
@@ -169,7 +202,7 @@ and compare the outputs of the last block:
 """),
         code("""
 other = prediction_trace(model, tokenizer, "The sun sets in the")
-print("tokens:", trace.tokens, "vs", other.tokens)
+print(f"tokens: {trace.tokens} vs {other.tokens}")
 ours, theirs = trace.recorder["blocks"][-1]["out"][0], other.recorder["blocks"][-1]["out"][0]
 changed = next(t for t in range(T) if trace.tokens[t] != other.tokens[t])   # first new token
 for t in range(T):
@@ -236,8 +269,8 @@ for name, vector in stages:
     rows.append((name, round(float(np.linalg.norm(vector)), 2),
                  ", ".join(f"{tokenizer.id_to_token(int(i))} {probs[i]:.2f}" for i in top)))
     curves.append(float(probs[tokenizer.token_to_id(final_word)]))
-print("the last stage is the model's own output:", np.allclose(predict_from(stages[-1][1]),
-                                                             trace.probs, atol=1e-6))
+same = np.allclose(predict_from(stages[-1][1]), trace.probs, atol=1e-6)
+print(f"the last stage is the model's own output: {same}")
 Table(f"The last position ({trace.tokens[-1]!r}) on its way through the network",
       ("stage", "vector length", "top 3 predictions if it stopped here"), rows)
 """),
@@ -261,7 +294,7 @@ alt = ("Two charts over the stages " + ", ".join(names) + ". Left, bars: the len
        f"with circles: the probability of {final_word!r} predicted from that stage, "
        + ", ".join(f"{c:.2f}" for c in curves) + ".")
 figure_with_alt(fig, alt)
-"""),
+""", "hide-input"),
         say("""
 At the input the last vector is just "*the* at position {T - 1}", and a prediction from it
 is a guess: {rows[0][2]}. Each block adds to it: its length grows from {rows[0][1]} to
@@ -299,49 +332,21 @@ two sentences apart.
 ## Try it: choose a block and a head
 
 Type a sentence and choose a block and a head to see that head's attention weights. The
-controls work when you run this notebook in JupyterLab; on the web page, the output below
-shows the default choice.
+output below shows the default setting. Run this notebook in JupyterLab to use the
+controls: they appear under the default output, and every change draws the result again
+under them.
 """),
-        code("""
-import ipywidgets as widgets
-
-
+        widget_cell('''
 def show_head(sentence="The moon rises in the", block=1, head=0):
     \"\"\"Heat map of one attention head for ``sentence``, weights written in the cells.\"\"\"
     run = prediction_trace(model, tokenizer, sentence)
-    att = run.recorder["blocks"][block]["attn_weights"][0, head]    # (T, T)
-    n = len(run.tokens)
-    fig, ax = new_figure()
-    fig.set_size_inches(max(4.5, 0.6 * n + 2), max(4.0, 0.5 * n + 1.5))
-    image = ax.imshow(att, cmap="cividis", vmin=0, vmax=1)
-    ax.set_xticks(range(n), run.tokens, rotation=60, ha="right")
-    ax.set_yticks(range(n), run.tokens)
-    ax.set_xlabel("reads from")
-    ax.set_ylabel("position reading")
-    ax.grid(False)
-    for i in range(n):
-        for j in range(i + 1):
-            ax.text(j, i, f"{att[i, j]:.2f}", ha="center", va="center", fontsize=8,
-                    color="black" if att[i, j] > 0.5 else "white")
-    ax.set_title(f"block {block}, head {head}")
-    fig.colorbar(image, ax=ax, label="attention weight")
-    strongest = "; ".join(f"{run.tokens[i]} reads {run.tokens[int(np.argmax(att[i]))]} "
-                          f"({att[i].max():.2f})" for i in range(n))
-    display(figure_with_alt(fig, (
-        f"Heat map of the attention weights of block {block}, head {head} for the tokens "
-        f"{', '.join(run.tokens)}, with each weight written in its cell. Strongest weight "
-        f"per row: {strongest}.")))
-
-
-show_head()  # the default choice: this is what the web page shows
-widgets.interact(show_head,
-                 sentence=widgets.Text(value="The moon rises in the", description="sentence",
-                                       continuous_update=False),
-                 block=widgets.Dropdown(options=list(range(cfg.n_layer)), value=1,
-                                        description="block"),
-                 head=widgets.Dropdown(options=list(range(cfg.n_head)), value=0,
-                                       description="head"));
-"""),
+    display(figure_with_alt(*head_figure(run, block, head)))
+''', 'show_head', '''
+    sentence=widgets.Text(value="The moon rises in the", description="sentence",
+                          continuous_update=False),
+    block=widgets.Dropdown(options=list(range(cfg.n_layer)), value=1, description="block"),
+    head=widgets.Dropdown(options=list(range(cfg.n_head)), value=0, description="head"),
+'''),
         md("""
 Things to try: find the head that looks at the subject (*sun*, *moon*, *birds*); a
 sentence where the verb must agree with a subject several words back ("The little birds

@@ -16,7 +16,7 @@ for folder in (HERE, HERE.parent):
     if str(folder) not in sys.path:
         sys.path.insert(0, str(folder))
 from build_chapters import code, md, notebook  # noqa: E402
-from build_layers import quiz_cells, say, setup_cell, where_cells  # noqa: E402
+from build_layers import quiz_cells, say, setup_cell, where_cells, widget_cell  # noqa: E402
 
 STEM = "09_softmax_activation"
 
@@ -56,15 +56,17 @@ negative, and they do not add up to 1.
 """),
         code("""
 logits = trace.recorder["logits"][0, -1]     # (V,) one score per token, last position
-print("logits:", logits.shape, logits.dtype)
+print(f"logits: {logits.shape} {logits.dtype}")
 print(f"smallest {logits.min():.2f}, largest {logits.max():.2f}, sum {logits.sum():.2f}")
 """),
-        md(r"""
+        md("""
 ## Softmax, step by step
 
-Softmax turns any list of scores $z_1, \dots, z_V$ into probabilities:
+Softmax turns any list of V scores z into V probabilities p:
 
-$$p_i = \frac{e^{z_i}}{\sum_{j=1}^{V} e^{z_j}}$$
+```text
+p[i] = exp(z[i]) / (exp(z[1]) + exp(z[2]) + ... + exp(z[V]))
+```
 
 In words: **exponentiate** every score (this makes every number positive, and makes a
 larger score *much* larger), then **divide by the total**, so that the results add up
@@ -113,8 +115,8 @@ chosen_from = select_next(logits, DEFAULT_SAMPLING, np.random.default_rng(0)).ra
 for name, other in [("prediction trace", trace.probs), ("softmax of a fresh pass", fresh),
                     ("select_next's distribution", chosen_from)]:
     print(f"by hand vs {name:27s} largest difference {np.abs(by_hand - other).max():.1e}")
-print("same top 10 tokens:", [w for w, _ in trace.top(10)] ==
-      [tokenizer.id_to_token(int(i)) for i in top10])
+same_top = [w for w, _ in trace.top(10)] == [tokenizer.id_to_token(int(i)) for i in top10]
+print(f"same top 10 tokens: {same_top}")
 """),
         say("""
 The differences are rounding only (the model computes in 32-bit floats, about 7 significant
@@ -146,7 +148,7 @@ def model_prob(word):
 
 
 on_truth = sum(model_prob(w) for w in truth)
-Table(f"Next word after {SENTENCE!r}: model vs the grammar", ("token", "model", "grammar"),
+Table("Model vs grammar", ("next token", "model", "grammar"),
       [(w, round(model_prob(w), 3), round(truth[w], 3)) for w in words])
 """),
         say("""
@@ -155,32 +157,36 @@ probabilities, only {trained.train_ids.shape[0]:,} example sentences, yet it put
 {on_truth:.1%} of its
 probability on exactly those words.
 """),
-        md(r"""
+        md("""
 ## Temperature
 
-Softmax has one knob, the **temperature** $T$: the logits are divided by $T$ before the
-exponentials, $p_i \propto e^{z_i / T}$.
+Softmax has one knob, the **temperature** T: the logits are divided by T before the
+exponentials, `softmax(z / T)`.
 
-- $T = 1$ leaves the model's distribution as it is.
-- $T < 1$ makes the differences between scores larger: the distribution gets *sharper*,
+- T = 1 leaves the model's distribution as it is.
+- T < 1 makes the differences between scores larger: the distribution gets *sharper*,
   the favourite gets even more likely.
-- $T > 1$ makes the differences smaller: the distribution gets *flatter*, and unlikely
+- T > 1 makes the differences smaller: the distribution gets *flatter*, and unlikely
   words get more of a chance.
+"""),
+        code("""
+TEMPERATURES = (0.5, 1.0, 2.0)
+by_temperature = {t: softmax(z, temperature=t) for t in TEMPERATURES}   # T -> (V,)
+shown = top10[:8]                                     # the model's 8 favourites
+names = [tokenizer.id_to_token(int(i)) for i in shown]
+for t in TEMPERATURES:
+    print(f"T = {t:g}: " + ", ".join(f"{n} {by_temperature[t][i]:.3f}"
+                                    for n, i in zip(names[:4], shown)))
 """),
         code("""
 from genai_lab.plotting import PALETTE, new_figure
 
-TEMPERATURES = (0.5, 1.0, 2.0)
-shown = top10[:8]                                     # the model's 8 favourites
-names = [tokenizer.id_to_token(int(i)) for i in shown]
 fig, ax = new_figure()
 fig.set_size_inches(8, 4)
 width = 0.27
 hatches = ("..", "//", "xx")
-by_temperature = {}
 for k, t in enumerate(TEMPERATURES):
-    probs_t = softmax(z, temperature=t)              # (V,)
-    by_temperature[t] = probs_t
+    probs_t = by_temperature[t]                      # (V,)
     ax.bar(np.arange(len(shown)) + (k - 1) * width, probs_t[shown], width,
            color=PALETTE[[5, 1, 6][k]], edgecolor="#000000", hatch=hatches[k],
            label=f"T = {t:g}")
@@ -195,7 +201,7 @@ alt = ("Grouped bar chart of the probabilities of the tokens " + ", ".join(names
                                               for n, i in zip(names, shown)) + "."
                   for t in TEMPERATURES))
 figure_with_alt(fig, alt)
-"""),
+""", "hide-input"),
         code("""
 def tokens_for(probs, mass=0.9):
     \"\"\"How many of the most likely tokens it takes to cover ``mass`` of the probability.\"\"\"
@@ -227,17 +233,17 @@ big = np.array([1000.0, 999.0, 998.0])
 with np.errstate(over="ignore", invalid="ignore"):   # silence numpy's warnings for the demo
     exp_big = np.exp(big)                            # overflows: inf
     naive = exp_big / exp_big.sum()                  # inf / inf = nan
-print("exp(big):          ", exp_big)
-print("textbook formula:  ", naive)
-print("genai_lab softmax: ", softmax(big))
-print("softmax([2, 1, 0]):", softmax(np.array([2.0, 1.0, 0.0])))
+print(f"exp(big):           {exp_big}")
+print(f"textbook formula:   {naive}")
+print(f"genai_lab softmax:  {softmax(big)}")
+print(f"softmax([2, 1, 0]): {softmax(np.array([2.0, 1.0, 0.0]))}")
 """),
         md("""
 The textbook formula computes infinity divided by infinity, which is *not a number*
 (`nan`). Yet the answer is perfectly ordinary: adding or subtracting the same amount from
 every logit multiplies every exponential by the same factor, which cancels in the
 division, so softmax of `[1000, 999, 998]` equals softmax of `[2, 1, 0]`. Subtracting the
-**largest** logit is the safe choice: the largest exponential becomes $e^0 = 1$, nothing
+**largest** logit is the safe choice: the largest exponential becomes `exp(0) = 1`, nothing
 can overflow, and the total is at least 1, so there is no division by zero either.
 """),
         code("""
@@ -252,15 +258,14 @@ weights of the previous chapter, subtracts the maximum first.
         md("""
 ## Try it: temperature and top-k
 
-Move the sliders to change the temperature and the number k of most likely words that are
-kept (the others are removed and the kept probabilities are scaled up to add up to 1 again;
-this *top-k* filter is one of the word-selection methods of the next chapter). The sliders
-work when you run this notebook in JupyterLab; on the web page, the figure below shows the
-default setting.
+Move the sliders to change the temperature and the number k of most likely words that
+are kept (the others are removed and the kept probabilities are scaled up to add up to 1
+again; this *top-k* filter is one of the word-selection methods of the next chapter).
+The output below shows the default setting. Run this notebook in JupyterLab to use the
+controls: they appear under the default output, and every change draws the result again
+under them.
 """),
-        code("""
-import ipywidgets as widgets
-
+        widget_cell('''
 from genai_lab.sampling import top_k_filter
 
 
@@ -282,16 +287,12 @@ def show_distribution(temperature=1.0, top_k=10):
         f"Bar chart of the {top_k} tokens kept at temperature {temperature:g}, with their "
         f"probabilities after renormalising: "
         + ", ".join(f"{w} {probs[i]:.2f}" for w, i in zip(labels, kept)) + ".")))
-
-
-show_distribution()  # the default setting: this is what the web page shows
-widgets.interact(show_distribution,
-                 temperature=widgets.FloatSlider(value=1.0, min=0.1, max=3.0, step=0.1,
-                                                 description="temperature",
-                                                 continuous_update=False),
-                 top_k=widgets.IntSlider(value=10, min=1, max=20, description="top-k",
-                                         continuous_update=False));
-"""),
+''', 'show_distribution', '''
+    temperature=widgets.FloatSlider(value=1.0, min=0.1, max=3.0, step=0.1,
+                                    description="temperature", continuous_update=False),
+    top_k=widgets.IntSlider(value=10, min=1, max=20, description="top-k",
+                            continuous_update=False),
+'''),
         md("""
 Things to try: a very low temperature (0.1): what is left? A high one (3): how flat does
 it get? Top-k 1: which method of choosing a word is that?

@@ -16,7 +16,7 @@ for folder in (HERE, HERE.parent):
     if str(folder) not in sys.path:
         sys.path.insert(0, str(folder))
 from build_chapters import code, md, notebook  # noqa: E402
-from build_layers import quiz_cells, say, setup_cell, where_cells  # noqa: E402
+from build_layers import quiz_cells, say, setup_cell, where_cells, widget_cell  # noqa: E402
 
 STEM = "10_word_selection"
 
@@ -86,6 +86,8 @@ METHODS = {
 }
 selections = {name: select_next(logits, config, np.random.default_rng(0))
               for name, config in METHODS.items()}
+raw = selections["greedy"].raw_probs              # (V,) the model's own distribution
+favourites = np.argsort(-raw)[:6]                 # ids of its six favourite tokens
 Table(f"Choosing the word after {SENTENCE!r}",
       ("method", "temperature", "top-k", "top-p", "words that can be chosen", "random u",
        "chosen", "its probability"),
@@ -112,26 +114,25 @@ words: the die each method rolls.
         code("""
 from genai_lab.plotting import PALETTE, new_figure
 
-raw = selections["greedy"].raw_probs                   # (V,) the model's own distribution
-favourites = np.argsort(-raw)[:6]
 names = [tokenizer.id_to_token(int(i)) for i in favourites]
 shown = ["sampling, T = 1", "sampling, T = 2", "top-k, k = 3", "top-p, p = 0.9"]
-fig, axes = new_figure(1, len(shown), sharey=True)
-fig.set_size_inches(10, 3.6)
-for k, (ax, name) in enumerate(zip(axes, shown)):
+fig, axes = new_figure(2, 2, sharey=True)
+fig.set_size_inches(8, 6)
+for k, (ax, name) in enumerate(zip(axes.ravel(), shown)):
     final = selections[name].probs[favourites]
     ax.bar(range(6), final, color=PALETTE[[5, 1, 3, 6][k]], edgecolor="#000000",
            hatch=["//", "..", "xx", "\\\\\\\\"][k])
-    ax.set_xticks(range(6), names, rotation=60, ha="right", fontsize=8)
+    ax.set_xticks(range(6), names, rotation=45, ha="right", fontsize=9)
     ax.set_title(name, fontsize=10)
     ax.set_ylim(0, 1)
-axes[0].set_ylabel("probability used to draw")
+for ax in axes[:, 0]:
+    ax.set_ylabel("probability used to draw")
 alt = (f"Four bar charts, one per method, of the probabilities used to draw for the tokens "
        f"{', '.join(names)}. " + " ".join(
            f"{name}: " + ", ".join(f"{w} {selections[name].probs[i]:.2f}"
                                   for w, i in zip(names, favourites)) + "." for name in shown))
 figure_with_alt(fig, alt)
-"""),
+""", "hide-input"),
         md("""
 ## Same seed, same choice
 
@@ -148,7 +149,7 @@ print(f"seed 7: {tokenizer.id_to_token(first.token_id)!r} (u = {first.draw:.4f})
       f"seed 7 again: {tokenizer.id_to_token(again.token_id)!r} (u = {again.draw:.4f})")
 
 by_seed = [select_next(logits, config, np.random.default_rng(seed)) for seed in range(10)]
-Table("Ten seeds, ten draws with the default settings", ("seed", "random u", "chosen"),
+Table("Ten seeds", ("seed", "random u", "chosen"),
       [(seed, round(s.draw, 4), tokenizer.id_to_token(s.token_id))
        for seed, s in enumerate(by_seed)])
 """),
@@ -176,8 +177,12 @@ plain = SamplingConfig(method="sample")
 draws = np.array([select_next(logits, plain, rng, n_candidates=0).token_id
                   for _ in range(N_DRAWS)])                   # (N_DRAWS,) chosen ids
 shares = np.bincount(draws, minlength=raw.size) / N_DRAWS     # (V,) how often each was chosen
-
 top = favourites[:4]
+for i in top:
+    print(f"{tokenizer.id_to_token(int(i))!r:12} probability {raw[i]:.3f}, "
+          f"share of the draws {shares[i]:.3f}")
+"""),
+        code("""
 labels = [tokenizer.id_to_token(int(i)) for i in top]
 fig, ax = new_figure()
 x = np.arange(len(top))
@@ -195,7 +200,7 @@ alt = (f"Paired bars for the tokens {', '.join(labels)}: the model's probability
            f"{w}: probability {raw[i]:.3f}, drawn {shares[i]:.3f}" for w, i in zip(labels, top))
        + ".")
 figure_with_alt(fig, alt)
-"""),
+""", "hide-input"),
         code("""
 worst = int(np.argmax(np.abs(shares - raw)))
 expected_spread = float(np.sqrt(raw[worst] * (1 - raw[worst]) / N_DRAWS))
@@ -216,18 +221,19 @@ position, choose a word, append it. It stops when the model chooses `[SEP]`, "th
 sentence is finished". Each row of the table is one round:
 """),
         code("""
-from genai_lab.generate import generate
+from genai_lab.generate import generate, sentence_case
 
 generation = generate(model, tokenizer, SENTENCE, seed=0, record=True)
 generation
 """),
         code("""
-print("first word chosen by generate:", repr(tokenizer.id_to_token(generation.new_ids[0])),
-      "| chosen in the recorded pass:", repr(trace.chosen))
-print("the grammar of the corpus accepts the sentence:", trained.grammar.accepts(generation.text))
+print(f"first word chosen by generate: {tokenizer.id_to_token(generation.new_ids[0])!r}, "
+      f"in the recorded pass: {trace.chosen!r}")
+print(f"the grammar of the corpus accepts the sentence: "
+      f"{trained.grammar.accepts(generation.text)}")
 """),
         say("""
-Starting from **"{SENTENCE}"**, the model wrote **"{generation.text}"** in
+Starting from **"{SENTENCE}"**, the model wrote **"{sentence_case(generation.text)}"** in
 {len(generation.new_ids)} rounds{" (the last one chose `[SEP]`: done)" if generation.stopped_at_end else ""}.
 The first round {"is exactly" if generation.new_ids[0] == trace.selection.token_id else "differs from"}
 the recorded pass of these five chapters (same seed, same settings: *{trace.chosen}*).
@@ -243,7 +249,7 @@ for name, config in [("greedy", SamplingConfig(method="greedy")),
                      ("sampling, T = 2", SamplingConfig(method="sample", temperature=2.0))]:
     for seed in range(3):
         text = generate(model, tokenizer, "The", sampling=config, seed=seed).text
-        rows.append((name, seed, text, trained.grammar.accepts(text)))
+        rows.append((name, seed, sentence_case(text), trained.grammar.accepts(text)))
 Table("Sentences generated from 'The'", ("method", "seed", "text", "grammar accepts it"), rows)
 """),
         code("""
@@ -260,16 +266,14 @@ the two.
         md("""
 ## Try it: choose a method
 
-Type the beginning of a sentence and choose how the next word is picked. The figure shows
-the model's probabilities and the probabilities actually used to draw (after temperature,
-top-k and top-p) for its ten favourite words, with the chosen word marked. Top-k 0 and
-top-p 1 mean "no filter". The controls work when you run this notebook in JupyterLab; on
-the web page, the output below shows the default setting.
+Type the beginning of a sentence and choose how the next word is picked. The figure
+shows the model's probabilities and the probabilities actually used to draw (after
+temperature, top-k and top-p) for its ten favourite words, with the chosen word marked.
+Top-k 0 and top-p 1 mean "no filter". The output below shows the default setting. Run
+this notebook in JupyterLab to use the controls: they appear under the default output,
+and every change draws the result again under them.
 """),
-        code("""
-import ipywidgets as widgets
-
-
+        widget_cell('''
 def choose(sentence="The sun", method="sample", temperature=1.0, top_k=0, top_p=0.9, seed=0):
     \"\"\"Choose the next word after ``sentence`` and draw the distributions it came from.\"\"\"
     run = prediction_trace(model, tokenizer, sentence)
@@ -303,24 +307,19 @@ def choose(sentence="The sun", method="sample", temperature=1.0, top_k=0, top_p=
                     for w, i in zip(words, order))
         + f". {kept} tokens can be chosen; the chosen word is {word!r}.")))
     print(f"chosen: {word!r} ({kept} tokens could be chosen)")
-
-
-choose()  # the default setting: this is what the web page shows
-widgets.interact(choose,
-                 sentence=widgets.Text(value="The sun", description="sentence",
-                                       continuous_update=False),
-                 method=widgets.Dropdown(options=["greedy", "sample"], value="sample",
-                                         description="method"),
-                 temperature=widgets.FloatSlider(value=1.0, min=0.1, max=3.0, step=0.1,
-                                                 description="temperature",
-                                                 continuous_update=False),
-                 top_k=widgets.IntSlider(value=0, min=0, max=20, description="top-k",
-                                         continuous_update=False),
-                 top_p=widgets.FloatSlider(value=0.9, min=0.05, max=1.0, step=0.05,
-                                           description="top-p", continuous_update=False),
-                 seed=widgets.IntSlider(value=0, min=0, max=50, description="seed",
-                                        continuous_update=False));
-"""),
+''', 'choose', '''
+    sentence=widgets.Text(value="The sun", description="sentence", continuous_update=False),
+    method=widgets.Dropdown(options=["greedy", "sample"], value="sample",
+                            description="method"),
+    temperature=widgets.FloatSlider(value=1.0, min=0.1, max=3.0, step=0.1,
+                                    description="temperature", continuous_update=False),
+    top_k=widgets.IntSlider(value=0, min=0, max=20, description="top-k",
+                            continuous_update=False),
+    top_p=widgets.FloatSlider(value=0.9, min=0.05, max=1.0, step=0.05,
+                              description="top-p", continuous_update=False),
+    seed=widgets.IntSlider(value=0, min=0, max=50, description="seed",
+                           continuous_update=False),
+'''),
         md("""
 Things to try: greedy with different seeds (does anything change?); top-p 0.5 after
 "The sun" and after "The sun rises in the" (how many words are kept each time?); a high

@@ -56,10 +56,10 @@ from IPython.display import Markdown, display
 from genai_lab.predict import prediction_trace
 from genai_lab.train import default_model
 
-trained = default_model()           # trained once per build, then loaded from disk
+trained = default_model()       # trained once per build, then read from disk
 model, tokenizer = trained.model, trained.tokenizer
-SENTENCE = {SENTENCE!r}   # the sentence chapters 6-10 follow through the model
-trace = prediction_trace(model, tokenizer, SENTENCE)   # one real forward pass, recorded
+SENTENCE = {SENTENCE!r}    # the sentence of chapters 6-10
+trace = prediction_trace(model, tokenizer, SENTENCE)   # one recorded pass
 {extra}""")
 
 
@@ -75,6 +75,44 @@ fig, alt = stage_diagram(LAYERS, title="The five layers of one prediction", high
 figure_with_alt(fig, alt)
 """, "remove-input"),
     ]
+
+
+def widget_cell(function: str, name: str, controls: str):
+    """A ``hide-input`` cell: a drawing function, its static rendering, and live controls.
+
+    ``function`` is the source that defines ``name``, a function whose keyword defaults are
+    the default setting; ``controls`` is the body of a ``dict(...)`` of ipywidgets, one per
+    keyword. The cell calls ``name()`` once, so the static book shows the default setting
+    (widget callbacks cannot run there), then shows the controls and an Output area that
+    each change redraws in JupyterLab. Nothing is drawn into the Output while the book is
+    built: nbclient intermittently waits its whole cell timeout (600 s) after ``interact``
+    drew a figure into a widget's Output (measured on this project), and this avoids it.
+    """
+    return code(f"""
+import ipywidgets as widgets
+
+{function.strip()}
+
+
+{name}()  # the default setting: this is what the web page shows
+
+# In JupyterLab: change a control and the result is drawn again below the controls.
+controls = dict(
+{controls.strip(chr(10))}
+)
+output = widgets.Output()
+
+
+def redraw(change):
+    with output:
+        output.clear_output(wait=True)
+        {name}(**{{key: control.value for key, control in controls.items()}})
+
+
+for control in controls.values():
+    control.observe(redraw, names="value")
+display(widgets.VBox([*controls.values(), output]))
+""", "hide-input")
 
 
 def quiz_cells(stem: str):
