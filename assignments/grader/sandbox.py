@@ -139,6 +139,14 @@ def _inside(child: str, parent: str) -> bool:
     return child == parent or child.startswith(parent.rstrip("/") + "/")
 
 
+def _mount_back(libc, covered: str, keep: list[str], keep_fds: dict[str, int]) -> None:
+    """Bind the kept folders that lie inside ``covered`` (just covered by a tmpfs) back."""
+    for k in keep:
+        if _inside(k, covered):
+            os.makedirs(k, exist_ok=True)
+            _mount(libc, f"/proc/self/fd/{keep_fds[k]}", k, None, _MS_BIND | _MS_REC)
+
+
 def _user_ns(uid: int, gid: int) -> None:
     Path("/proc/self/setgroups").write_text("deny")
     Path("/proc/self/uid_map").write_text(f"{uid} {uid} 1")
@@ -182,17 +190,16 @@ def _preexec(cfg: SandboxConfig, uid: int, folder: str, files: dict[str, bytes],
                 if os.path.isdir(hidden):
                     _mount(libc, "tmpfs", hidden, "tmpfs", _MS_NOSUID | _MS_NODEV,
                            "size=1m,mode=0755")
-                    for k in keep:
-                        if _inside(k, hidden):
-                            os.makedirs(k, exist_ok=True)
-                            _mount(libc, f"/proc/self/fd/{keep_fds[k]}", k, None,
-                                   _MS_BIND | _MS_REC)
+                    _mount_back(libc, hidden, keep, keep_fds)
                 else:
                     _mount(libc, "/dev/null", hidden, None, _MS_BIND)
             for tmp in ("/tmp", "/var/tmp", "/dev/shm", "/run/lock"):
                 if os.path.isdir(tmp) and not os.path.islink(tmp):
                     _mount(libc, "tmpfs", tmp, "tmpfs", _MS_NOSUID | _MS_NODEV,
                            f"size={cfg.limits.tmp_mb}m,mode=1777")
+                    # A Python installation under /tmp (e.g. a checkout in /tmp with its
+                    # .venv) must stay visible under the private /tmp.
+                    _mount_back(libc, tmp, keep, keep_fds)
             os.makedirs(folder, exist_ok=True)
             _mount(libc, "tmpfs", folder, "tmpfs", _MS_NOSUID | _MS_NODEV,
                    f"size={cfg.limits.folder_mb}m,mode=0700")
