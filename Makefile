@@ -32,15 +32,20 @@ $(STAMP): pyproject.toml constraints.txt
 
 env: $(STAMP)
 
+# MathJax served with the book, so formulas render offline (scripts/vendor_mathjax.py).
+MATHJAX := book/_vendor/mathjax/tex-mml-chtml.js
+$(MATHJAX): $(STAMP)
+	$(PY) scripts/vendor_mathjax.py
+
 # Headless Chromium (Debian's package) for the browser tests of the book.
 chromium:
 	@command -v chromium >/dev/null 2>&1 || bash scripts/install-chromium.sh
 
-book: $(STAMP)
+book: $(STAMP) $(MATHJAX)
 	$(VENV)/bin/jupyter-book build -W -n --keep-going .
 	@echo "Book built: open _build/html/index.html"
 
-test: $(STAMP) chromium
+test: $(STAMP) $(MATHJAX) chromium
 	$(PY) -m pytest
 
 lab: $(STAMP)
