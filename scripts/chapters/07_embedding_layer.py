@@ -181,9 +181,9 @@ ax.imshow(similarity, cmap="PuOr_r", vmin=-1, vmax=1)
 ax.set_xticks(range(len(WORDS)), WORDS, rotation=60, ha="right")
 ax.set_yticks(range(len(WORDS)), WORDS)
 ax.grid(False)
-for i in range(len(WORDS)):
-    for j in range(len(WORDS)):
-        ax.text(j, i, f"{similarity[i, j]:.2f}", ha="center", va="center", fontsize=7)
+for row in range(len(WORDS)):
+    for col in range(len(WORDS)):
+        ax.text(col, row, f"{similarity[row, col]:.2f}", ha="center", va="center", fontsize=7)
 ax.set_title("Cosine similarity of learned token vectors")
 alt = (f"A {len(WORDS)} by {len(WORDS)} grid of cosine similarities between the words "
        f"{', '.join(WORDS)}, each cell labelled with its value. The most similar pair of "

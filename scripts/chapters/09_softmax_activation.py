@@ -119,8 +119,9 @@ same_top = [w for w, _ in trace.top(10)] == [tokenizer.id_to_token(int(i)) for i
 print(f"same top 10 tokens: {same_top}")
 """),
         say("""
-The differences are rounding only (the model computes in 32-bit floats, about 7 significant
-digits). The chart shows the same top ten; the bar of the word that the next layer will
+The differences are {"rounding only" if max(np.abs(by_hand - trace.probs).max(), np.abs(by_hand - fresh).max()) < 1e-5 else "larger than rounding"}
+(the model computes in {np.finfo(logits.dtype).bits}-bit floats, which keep about
+{np.finfo(logits.dtype).precision} significant digits). The chart shows the same top ten; the bar of the word that the next layer will
 choose, *{trace.chosen}*, is hatched and marked.
 """),
         code("""
@@ -250,8 +251,8 @@ can overflow, and the total is at least 1, so there is no division by zero eithe
 float32_limit = float(np.log(np.finfo(np.float32).max))   # above this, exp overflows in float32
 """, "remove-cell"),
         say("""
-This is not only a problem for made-up numbers. Our model computes in 32-bit floats, in
-which the exponential overflows for any number above {float32_limit:.1f}: a logit of 100 would
+This is not only a problem for made-up numbers. Our model computes in
+{np.finfo(logits.dtype).bits}-bit floats, in which the exponential overflows for any number above {float32_limit:.1f}: a logit of 100 would
 already break the textbook formula. Every softmax in this book, including the attention
 weights of the previous chapter, subtracts the maximum first.
 """),
