@@ -387,7 +387,7 @@ class RenderedQuiz:
                 parts.append(
                     f'<details class="genai-quiz-option" data-label="{esc(label)}" '
                     f'data-correct="{right}">'
-                    f'<summary><span class="genai-quiz-label">{esc(label)}</span>'
+                    f'<summary><span class="genai-quiz-label">{esc(label)}</span> '
                     f"{esc(text)}</summary>"
                     f'<div class="genai-quiz-feedback">{_feedback_html(question, label)}</div>'
                     "</details>")
