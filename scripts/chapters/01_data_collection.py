@@ -300,6 +300,8 @@ page, the output below shows the default setting: 1,000 sentences drawn with see
 """),
         code("""
 import ipywidgets as widgets
+
+from genai_lab.interactive import live_controls
 from IPython.display import display
 
 
@@ -312,7 +314,7 @@ def show_corpus(n_samples=1000, seed=0):
 
 
 show_corpus()  # the default setting: this is what the web page shows
-widgets.interact(show_corpus,
+live_controls(show_corpus,
                  n_samples=widgets.IntSlider(value=1000, min=100, max=10000, step=100,
                                              continuous_update=False,
                                              description="sentences"),

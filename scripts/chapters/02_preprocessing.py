@@ -266,6 +266,8 @@ below shows the default sentence.
 """),
         code("""
 import ipywidgets as widgets
+
+from genai_lab.interactive import live_controls
 from IPython.display import display
 
 
@@ -278,7 +280,7 @@ def show_tokens(text="The little birds sing in the garden, don't they?"):
 
 
 show_tokens()  # the default sentence: this is what the web page shows
-widgets.interact(show_tokens, text=widgets.Text(
+live_controls(show_tokens, text=widgets.Text(
     value="The little birds sing in the garden, don't they?",
     description="sentence", continuous_update=False,
     layout=widgets.Layout(width="90%")));

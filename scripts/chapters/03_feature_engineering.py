@@ -276,6 +276,8 @@ output below shows the default word, *moon*.
 """),
         code("""
 import ipywidgets as widgets
+
+from genai_lab.interactive import live_controls
 from IPython.display import display
 
 vocabulary = sorted(tokenizer.id_to_token(i) for i in range(tokenizer.vocab_size)
@@ -289,7 +291,7 @@ def show_neighbours(word="moon", k=8):
 
 
 show_neighbours()  # the default word: this is what the web page shows
-widgets.interact(show_neighbours,
+live_controls(show_neighbours,
                  word=widgets.Dropdown(options=vocabulary, value="moon", description="word"),
                  k=widgets.IntSlider(value=8, min=1, max=20, description="neighbours",
                                      continuous_update=False));

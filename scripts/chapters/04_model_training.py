@@ -358,6 +358,8 @@ gets true probability 0 everywhere: see what the model does then.
 """),
         code("""
 import ipywidgets as widgets
+
+from genai_lab.interactive import live_controls
 from IPython.display import display
 
 
@@ -370,7 +372,7 @@ def show_predictions(prefix="The moon rises in the", k=8):
 
 
 show_predictions()  # the default prefix: this is what the web page shows
-widgets.interact(show_predictions,
+live_controls(show_predictions,
                  prefix=widgets.Text(value="The moon rises in the", description="prefix",
                                      continuous_update=False),
                  k=widgets.IntSlider(value=8, min=1, max=20, description="top k",

@@ -255,6 +255,8 @@ JupyterLab; on the web page, the table below shows the default settings.
 """),
         code("""
 import ipywidgets as widgets
+
+from genai_lab.interactive import live_controls
 from IPython.display import display
 
 
@@ -273,7 +275,7 @@ def show_generation(seed_text="The cat", temperature=1.0, top_k=0, top_p=1.0, se
 
 
 show_generation()  # the default settings: this is what the web page shows
-widgets.interact(
+live_controls(
     show_generation,
     seed_text=widgets.Text(value="The cat", description="seed text", continuous_update=False),
     temperature=widgets.FloatSlider(value=1.0, min=0.1, max=3.0, step=0.1,
