@@ -404,3 +404,48 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+# ------------------------------------------- the runner shared by the chapter builders
+def load_chapter_source(folder: Path, stem: str, stems: tuple[str, ...], prefix: str):
+    """Import ``<folder>/<stem>.py`` (a chapter source; its file name is not a module name)."""
+    import importlib.util
+    if stem not in stems:
+        raise ValueError(f"unknown chapter {stem!r}; these chapters are {stems}")
+    spec = importlib.util.spec_from_file_location(f"{prefix}{stem}", folder / f"{stem}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def run_chapter_builder(render, stems: tuple[str, ...], description: str,
+                        argv: list[str] | None = None, chapters: Path = CHAPTERS,
+                        root: Path = ROOT) -> int:
+    """Write (or with ``--check`` only compare) ``<chapters>/<stem>.ipynb`` for ``stems``.
+
+    ``render(stem)`` returns the exact text of the notebook. Returns the exit code: 1 with
+    ``--check`` when a committed notebook differs from a fresh build, else 0.
+    """
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--check", action="store_true",
+                        help="report chapters that differ from their source, write nothing")
+    parser.add_argument("stems", nargs="*", default=list(stems),
+                        help=f"chapters to write or check (default: all of {', '.join(stems)})")
+    args = parser.parse_args(argv)
+    for stem in args.stems:
+        if stem not in stems:
+            parser.error(f"unknown chapter {stem!r}; choose from {', '.join(stems)}")
+    stale = []
+    for stem in args.stems:
+        path = chapters / f"{stem}.ipynb"
+        text = render(stem)
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            stale.append(path)
+            if not args.check:
+                path.write_text(text, encoding="utf-8")
+                print(f"wrote {path.relative_to(root)}")
+    if args.check:
+        for path in stale:
+            print(f"out of date: {path.relative_to(root)}")
+        return 1 if stale else 0
+    return 0
