@@ -85,3 +85,57 @@ def test_every_subcommand_has_help():
         proc = subprocess.run([sys.executable, "-m", "genai_lab", cmd, "--help"],
                               capture_output=True, text=True, timeout=60)
         assert proc.returncode == 0 and "--json" in proc.stdout, cmd
+
+
+@pytest.fixture(scope="module")
+def small_checkpoint(tmp_path_factory):
+    """A quickly trained model saved by `genai-lab train --save` (one epoch, 300 sentences)."""
+    folder = tmp_path_factory.mktemp("cli") / "model"
+    code = main(["train", "--epochs", "1", "--samples", "300", "--save", str(folder),
+                 "--json"])
+    assert code == 0
+    return folder
+
+
+def test_train_prints_the_epoch_table(capsys, tmp_path):
+    code, out, _ = run(capsys, "train", "--epochs", "2", "--samples", "200", "--quiet")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0].startswith("epoch 1: train loss") and lines[1].startswith("epoch 2:")
+    assert "val loss" in out and "|" in out          # the table after the per-epoch lines
+
+
+def test_train_json_and_checkpoint(small_checkpoint, capsys):
+    code, out, _ = run(capsys, "train", "--epochs", "1", "--samples", "200", "--json")
+    data = json.loads(out)
+    assert code == 0 and len(data["epochs"]) == 1
+    assert small_checkpoint.exists()
+
+
+def test_generate_from_a_checkpoint_is_deterministic(small_checkpoint, capsys):
+    argv = ["generate", "The sun", "--checkpoint", str(small_checkpoint), "--seed", "3",
+            "--max-new-tokens", "6", "--json"]
+    code, out, _ = run(capsys, *argv)
+    first = json.loads(out)
+    assert code == 0 and first["seed_text"] == "The sun"
+    assert first["text"].startswith("the sun") and len(first["ids"]) <= 3 + 6
+    _, again, _ = run(capsys, *argv)
+    assert json.loads(again)["text"] == first["text"]
+    code, out, _ = run(capsys, "generate", "The sun", "--checkpoint", str(small_checkpoint),
+                       "--greedy", "--max-new-tokens", "4")
+    assert code == 0 and out.strip().startswith("The sun")
+
+
+def test_trace_from_a_checkpoint(small_checkpoint, capsys):
+    code, out, _ = run(capsys, "trace", "The sun rises", "--checkpoint", str(small_checkpoint),
+                       "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert len(data["layers"]) == 5
+    code, out, _ = run(capsys, "trace", "The sun rises", "--checkpoint", str(small_checkpoint))
+    assert code == 0 and "softmax" in out.lower()
+
+
+def test_missing_checkpoint_is_one_line(capsys, tmp_path):
+    code, _, err = run(capsys, "generate", "The sun", "--checkpoint", str(tmp_path / "nope"))
+    assert code == 2 and len(err.strip().splitlines()) == 1 and "nope" in err
