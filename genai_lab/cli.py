@@ -30,19 +30,11 @@ class _Parser(argparse.ArgumentParser):
 def _emit(args: argparse.Namespace, obj: Any) -> None:
     """Print ``obj`` as JSON (``--json``) or as its text rendering."""
     if args.json:
+        from .trace import to_jsonable
         data = obj.to_dict() if hasattr(obj, "to_dict") else obj
-        print(json.dumps(data, indent=2, default=_json_default))
+        print(json.dumps(to_jsonable(data), indent=2))
     else:
         print(obj)
-
-
-def _json_default(value: Any) -> Any:
-    import numpy as np
-    if isinstance(value, np.ndarray):
-        return value.tolist()
-    if isinstance(value, np.generic):
-        return value.item()
-    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
 
 
 # ---------------------------------------------------------------- subcommands

@@ -32,13 +32,13 @@ import bisect
 import math
 import numbers
 import re
-import unicodedata
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
 import numpy as np
 
 from genai_lab._checks import check_int, check_rng, check_str
+from genai_lab.tokenizer import _is_word_char, split_words
 
 END = "[END]"  # key of "the sentence ends here" in next_word_distribution()
 START = "[START]"  # context token before the first word, used by ngram_entropy_per_token()
@@ -46,36 +46,12 @@ START = "[START]"  # context token before the first word, used by ngram_entropy_
 _NONTERMINAL = re.compile(r"[A-Z][A-Z0-9_]*\Z")
 
 
-def _is_word_char(ch: str) -> bool:
-    """Letters, digits (and the combining marks that decorate them) and apostrophes."""
-    return ch == "'" or unicodedata.category(ch)[0] in "LMN"
+_split_words = split_words  # the corpus tokenizes exactly as the model's tokenizer does
 
 
 def _is_word(token: str) -> bool:
     """True for a word token, False for a punctuation token."""
     return bool(token) and _is_word_char(token[0])
-
-
-def _split_words(text: str) -> list[str]:
-    """Normalise ``text`` (NFKC, lowercase) and split it into word and punctuation tokens.
-
-    Same rules as ``genai_lab.tokenizer.split_words``: words are runs of letters, digits and
-    apostrophes; every other non-space character is a token of its own.
-    """
-    tokens: list[str] = []
-    word = ""  # the word being read
-    for ch in unicodedata.normalize("NFKC", text).lower():
-        if _is_word_char(ch):
-            word += ch
-            continue
-        if word:
-            tokens.append(word)
-            word = ""
-        if not ch.isspace():
-            tokens.append(ch)
-    if word:
-        tokens.append(word)
-    return tokens
 
 
 def _render(tokens: Sequence[str]) -> str:
@@ -157,7 +133,7 @@ class Grammar:
                                  f"got {weight!r} for {expansion!r}")
             symbols = tuple(expansion.split())
             for sym in symbols:
-                if not _NONTERMINAL.match(sym) and _split_words(sym) != [sym]:
+                if not _NONTERMINAL.match(sym) and split_words(sym) != [sym]:
                     raise ValueError(f"rule {name!r}: terminal {sym!r} in {expansion!r} is not "
                                      f"a single lowercase token (a word or one punctuation "
                                      f"character)")
@@ -263,7 +239,7 @@ class Grammar:
     def accepts(self, text: str) -> bool:
         """True if ``text`` is a sentence the corpus could contain (case-insensitive)."""
         check_str("text", text)
-        return tuple(_split_words(text)) in self._enumerate()
+        return tuple(split_words(text)) in self._enumerate()
 
     def vocabulary(self) -> list[str]:
         """Sorted list of every token the language uses (words and "." )."""
@@ -351,7 +327,7 @@ class Grammar:
     @staticmethod
     def _as_tokens(name: str, text: object) -> tuple[str, ...]:
         if isinstance(text, str):
-            return tuple(_split_words(text))
+            return tuple(split_words(text))
         if isinstance(text, Sequence) and all(isinstance(t, str) for t in text):
             return tuple(t.lower() for t in text)
         raise TypeError(f"{name} must be a str or a list of str tokens, got "

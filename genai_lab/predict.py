@@ -23,23 +23,10 @@ import numpy as np
 from genai_lab._checks import check_int, check_str
 from genai_lab.sampling import SamplingConfig, Selection, select_next
 from genai_lab.softmax import softmax
-from genai_lab.trace import Table
+from genai_lab.trace import Table, to_jsonable
 
 #: How many embedding dimensions the trace shows (the first ones; the rest are elided).
 SHOWN_DIMS = 6
-
-
-def _plain(value: Any) -> Any:
-    """``value`` with numpy arrays and scalars turned into lists and Python numbers."""
-    if isinstance(value, np.ndarray):
-        return value.tolist()
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    return value
 
 
 def _stats(name: str, arr: np.ndarray) -> tuple:
@@ -62,7 +49,7 @@ class LayerRecord:
     def to_dict(self) -> dict:
         return {"number": self.number, "name": self.name, "summary": self.summary,
                 "tables": [t.to_dict() for t in self.tables],
-                "values": _plain(self.values)}
+                "values": to_jsonable(self.values)}
 
 
 @dataclass

@@ -35,19 +35,17 @@ def format_value(value: Any, digits: int = 4) -> str:
     return str(value)
 
 
-def _jsonable(value: Any) -> Any:
+def to_jsonable(value: Any) -> Any:
+    """``value`` with numpy arrays and scalars turned into lists and Python numbers, tuples
+    into lists and dict keys into strings, so that ``json.dumps`` accepts it."""
     if isinstance(value, np.ndarray):
         return value.tolist()
-    if isinstance(value, (np.integer,)):
-        return int(value)
-    if isinstance(value, (np.floating,)):
-        return float(value)
-    if isinstance(value, tuple):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, list):
-        return [_jsonable(v) for v in value]
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, (list, tuple)):
+        return [to_jsonable(v) for v in value]
     if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
+        return {str(k): to_jsonable(v) for k, v in value.items()}
     return value
 
 
@@ -105,7 +103,7 @@ class Table:
     def to_dict(self) -> dict:
         """JSON-safe form: title, caption and one dict per row keyed by column."""
         return {"title": self.title, "caption": self.caption,
-                "rows": [{c: _jsonable(v) for c, v in zip(self.columns, row)}
+                "rows": [{c: to_jsonable(v) for c, v in zip(self.columns, row)}
                          for row in self.rows]}
 
     def to_json(self, indent: int | None = 2) -> str:
@@ -159,7 +157,7 @@ class PipelineTrace:
         return self.table()._repr_html_()
 
     def to_dict(self) -> dict:
-        return {"config": _jsonable(self.config),
+        return {"config": to_jsonable(self.config),
                 "stages": [{"stage": s.stage, "name": s.name, "operation": s.operation,
                             "input_shape": list(s.input_shape),
                             "output_shape": list(s.output_shape), "example": s.example,

@@ -250,7 +250,7 @@ def test_spec_parser_rejects_bad_cells():
     with pytest.raises(ValueError, match="needs id"):
         build_notebooks.parse_spec("# %% solution\nx = 1\n")
     with pytest.raises(ValueError, match="points"):
-        build_notebooks.parse_spec("# %% tests id=t\nassert True\n")
+        build_notebooks.parse_spec("# %% tests id=t\nx = 1\n")
     with pytest.raises(ValueError, match="hidden block"):
         build_notebooks.parse_spec("# %% code id=a\nx = 1\n# %% hidden\nassert x\n")
     with pytest.raises(ValueError, match="duplicate"):
