@@ -408,8 +408,16 @@ if __name__ == "__main__":
 
 # ------------------------------------------- the runner shared by the chapter builders
 def load_chapter_source(folder: Path, stem: str, stems: tuple[str, ...], prefix: str):
-    """Import ``<folder>/<stem>.py`` (a chapter source; its file name is not a module name)."""
+    """Import ``<folder>/<stem>.py`` (a chapter source; its file name is not a module name).
+
+    Chapter sources import their helpers from ``build_chapters`` and from their runner
+    (``build_stages``, ``build_layers``): both folders are put on ``sys.path`` here, once,
+    instead of in every source.
+    """
     import importlib.util
+    for path in (str(folder.parent), str(folder)):
+        if path not in sys.path:
+            sys.path.insert(0, path)
     if stem not in stems:
         raise ValueError(f"unknown chapter {stem!r}; these chapters are {stems}")
     spec = importlib.util.spec_from_file_location(f"{prefix}{stem}", folder / f"{stem}.py")

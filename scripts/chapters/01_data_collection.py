@@ -5,15 +5,11 @@ cell; prose that quotes numbers is a ``Markdown`` output of a ``remove-input`` c
 """
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import nbformat
 
-SCRIPTS = Path(__file__).resolve().parents[1]
-if str(SCRIPTS) not in sys.path:
-    sys.path.insert(0, str(SCRIPTS))
-from build_chapters import code, md, notebook  # noqa: E402
+from build_chapters import code, md, notebook
 
 STEM = "01_data_collection"
 

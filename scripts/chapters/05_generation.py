@@ -6,15 +6,9 @@ example typed in the prose is the seed project's sentence, quoted as the seed's.
 """
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import nbformat
 
-SCRIPTS = Path(__file__).resolve().parents[1]
-if str(SCRIPTS) not in sys.path:
-    sys.path.insert(0, str(SCRIPTS))
-from build_chapters import code, md, notebook  # noqa: E402
+from build_chapters import code, md, notebook
 
 STEM = "05_generation"
 

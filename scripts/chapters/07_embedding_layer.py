@@ -6,17 +6,10 @@ a cell; prose that quotes numbers is a ``Markdown`` output of a ``remove-input``
 """
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import nbformat
 
-HERE = Path(__file__).resolve().parent
-for folder in (HERE, HERE.parent):
-    if str(folder) not in sys.path:
-        sys.path.insert(0, str(folder))
-from build_chapters import code, md, notebook  # noqa: E402
-from build_layers import quiz_cells, say, setup_cell, where_cells, widget_cell  # noqa: E402
+from build_chapters import code, md, notebook
+from build_layers import quiz_cells, say, setup_cell, where_cells, widget_cell
 
 STEM = "07_embedding_layer"
 
