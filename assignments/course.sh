@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The teacher's commands for the genai-lab nbgrader course (this folder is the course).
 #
-#   assignments/course.sh build                  write source/*/*.ipynb from build/*.py
+#   assignments/course.sh build                  write source/*/*.ipynb from the specs
+#                                                (scripts/assignments/specs/<name>.py)
 #   assignments/course.sh check                  exit 1 if a source notebook is stale
 #   assignments/course.sh validate [NAME...]     run each source notebook: all tests pass
 #   assignments/course.sh generate [NAME...]     build + nbgrader generate_assignment -> release/
@@ -11,8 +12,9 @@
 #   assignments/course.sh feedback [NAME...]     autograded/ -> feedback/*.html (no hidden tests)
 #   assignments/course.sh return   [NAME...]     put the feedback in the exchange (fetch_feedback)
 #   assignments/course.sh export                 gradebook -> grades.csv
+#   assignments/course.sh list                   the assignments' names (one spec each)
 #
-# NAME is tokenization, embeddings, softmax or sampling (default: all four). Extra nbgrader
+# NAME is one of the assignments (`course.sh list`; default: all of them). Extra nbgrader
 # options can be given in NBGRADER_ARGS, e.g. NBGRADER_ARGS=--force or
 # NBGRADER_ARGS=--Execute.timeout=10. The exchange folder is assignments/exchange unless
 # GENAI_LAB_EXCHANGE is set. Uses the course virtualenv (../.venv) if it exists.
@@ -25,9 +27,15 @@ if [ -x "$VENV/bin/nbgrader" ]; then
     export PATH="$VENV/bin:$PATH"
 fi
 PYTHON="$(command -v python || command -v python3)"
+BUILD="$HERE/../scripts/assignments/build.py"  # the builder; its specs/ folder is the list
 cd "$HERE"
 
-ALL=(tokenization embeddings softmax sampling)
+if [ -f "$BUILD" ]; then
+    mapfile -t ALL < <("$PYTHON" "$BUILD" --list)
+else  # a course folder copied away from the repository: its source/ folders
+    ALL=()
+    for dir in source/*/; do ALL+=("$(basename "$dir")"); done
+fi
 cmd="${1:-help}"
 shift || true
 names=("$@")
@@ -42,13 +50,14 @@ each() {  # run `nbgrader <subcommand> NAME` for every assignment
 }
 
 case "$cmd" in
-    build)     "$PYTHON" build_notebooks.py ;;
-    check)     "$PYTHON" build_notebooks.py --check ;;
+    build)     "$PYTHON" "$BUILD" ;;
+    check)     "$PYTHON" "$BUILD" --check ;;
+    list)      printf '%s\n' "${ALL[@]}" ;;
     validate)
         for name in "${names[@]}"; do
             nbgrader validate "source/$name/$name.ipynb" ${extra[@]+"${extra[@]}"}
         done ;;
-    generate)  "$PYTHON" build_notebooks.py; each generate_assignment ;;
+    generate)  "$PYTHON" "$BUILD" "${names[@]}"; each generate_assignment ;;
     release)   each release_assignment ;;
     collect)   each collect ;;
     autograde)
@@ -58,6 +67,6 @@ case "$cmd" in
     feedback)  each generate_feedback ;;
     return)    each release_feedback ;;
     export)    nbgrader export ${extra[@]+"${extra[@]}"}; echo "wrote $HERE/grades.csv" ;;
-    help|-h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//' ;;
+    help|-h|--help) sed -n '2,/^set /{/^#/p}' "$HERE/course.sh" | sed 's/^# \{0,1\}//' ;;
     *) echo "course.sh: unknown command '$cmd' (try: course.sh help)" >&2; exit 2 ;;
 esac

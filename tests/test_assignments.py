@@ -35,12 +35,13 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 COURSE = ROOT / "assignments"
 FIXTURES = Path(__file__).resolve().parent / "assignment_fixtures"
-ASSIGNMENTS = ("tokenization", "embeddings", "softmax", "sampling")
 BIN = Path(sys.executable).parent  # the venv's bin: nbgrader, and alembic which it calls
 TIMEOUT = 5  # seconds per cell at grading in this test (the course default is 30)
 
-sys.path.insert(0, str(COURSE))
-import build_notebooks  # noqa: E402  (assignments/build_notebooks.py)
+sys.path.insert(0, str(ROOT))
+from scripts.assignments import build as build_notebooks  # noqa: E402
+
+ASSIGNMENTS = build_notebooks.ASSIGNMENTS  # one spec each in scripts/assignments/specs/
 
 FIXTURE_MARKER = re.compile(r"^# %% (solution|delete|edit) id=([A-Za-z0-9_-]+)\s*$")
 
@@ -212,7 +213,7 @@ def full_marks(course: Course, assignment: str) -> dict[str, float]:
 def test_committed_notebook_equals_fresh_build(name):
     committed = build_notebooks.notebook_path(name).read_text(encoding="utf-8")
     assert committed == build_notebooks.render(name), \
-        f"{name}: run python assignments/build_notebooks.py and commit the notebook"
+        f"{name}: run assignments/course.sh build and commit the notebook"
 
 
 @pytest.mark.parametrize("name", ASSIGNMENTS)

@@ -1,7 +1,7 @@
 """Write the nbgrader source notebooks from their text specs (one source of truth each).
 
-Each assignment is written as a reviewable text file ``assignments/build/<name>.py`` made of
-cells separated by marker lines::
+Each assignment is written as a reviewable text file ``scripts/assignments/specs/<name>.py``
+made of cells separated by marker lines::
 
     # %% markdown                      prose (every line starts with "# " or is "#")
     # %% code id=setup                 read-only code cell
@@ -27,8 +27,12 @@ place, here):
 
 Usage::
 
-    python assignments/build_notebooks.py            # write all notebooks
-    python assignments/build_notebooks.py --check    # exit 1 if a committed notebook is stale
+    python scripts/assignments/build.py            # write all notebooks
+    python scripts/assignments/build.py --check    # exit 1 if a committed notebook is stale
+    python scripts/assignments/build.py --list     # the assignments' names, one a line
+
+The list of assignments is the specs folder: adding an assignment is adding
+``specs/<name>.py`` (``assignments/course.sh`` and the tests read the list from here).
 """
 from __future__ import annotations
 
@@ -43,7 +47,9 @@ from pathlib import Path
 import nbformat
 
 HERE = Path(__file__).resolve().parent
-ASSIGNMENTS = ("tokenization", "embeddings", "softmax", "sampling")
+SPECS = HERE / "specs"                          # one spec per assignment: specs/<name>.py
+COURSE = HERE.parents[1] / "assignments"        # the nbgrader course directory
+ASSIGNMENTS = tuple(sorted(p.stem for p in SPECS.glob("*.py")))
 
 # Hidden code that runs at grading, before the hidden tests of every test cell. It makes every
 # function and class method of an already imported ``genai_lab`` module raise, and blocks new
@@ -255,11 +261,11 @@ def build_notebook(cells: list[Cell], name: str) -> nbformat.NotebookNode:
 
 
 def spec_path(name: str) -> Path:
-    return HERE / "build" / f"{name}.py"
+    return SPECS / f"{name}.py"
 
 
 def notebook_path(name: str) -> Path:
-    return HERE / "source" / name / f"{name}.ipynb"
+    return COURSE / "source" / name / f"{name}.ipynb"
 
 
 def render(name: str) -> str:
@@ -275,10 +281,15 @@ def render(name: str) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("names", nargs="*", default=list(ASSIGNMENTS),
-                        help="assignments to build (default: all four)")
+                        help="assignments to build (default: every spec in specs/)")
     parser.add_argument("--check", action="store_true",
                         help="do not write; exit 1 if a notebook differs from a fresh build")
+    parser.add_argument("--list", action="store_true",
+                        help="print the assignments' names, one a line, and exit")
     args = parser.parse_args(argv)
+    if args.list:
+        print(*ASSIGNMENTS, sep="\n")
+        return 0
     stale = []
     for name in args.names:
         if name not in ASSIGNMENTS:
@@ -290,9 +301,9 @@ def main(argv: list[str] | None = None) -> int:
         else:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8")
-            print(f"wrote {target.relative_to(HERE.parent)}")
+            print(f"wrote {target.relative_to(COURSE.parent)}")
     if stale:
-        print("stale (run python assignments/build_notebooks.py):", *stale, sep="\n  ")
+        print("stale (run python scripts/assignments/build.py):", *stale, sep="\n  ")
         return 1
     return 0
 

@@ -1,4 +1,4 @@
-# Spec of the nbgrader assignment "sampling"; build with: python assignments/build_notebooks.py
+# Spec of the nbgrader assignment "sampling"; build with: python scripts/assignments/build.py
 # %% markdown
 # # Assignment 4: choosing the next word
 #

@@ -1,4 +1,4 @@
-# Spec of the nbgrader assignment "softmax"; build with: python assignments/build_notebooks.py
+# Spec of the nbgrader assignment "softmax"; build with: python scripts/assignments/build.py
 # %% markdown
 # # Assignment 3: softmax, temperature and cross-entropy
 #

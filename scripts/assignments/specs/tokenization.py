@@ -1,4 +1,4 @@
-# Spec of the nbgrader assignment "tokenization"; build with: python assignments/build_notebooks.py
+# Spec of the nbgrader assignment "tokenization"; build with: python scripts/assignments/build.py
 # %% markdown
 # # Assignment 1: from text to token ids
 #
