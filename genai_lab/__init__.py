@@ -9,7 +9,7 @@ One module per stage of the course's pipeline (see docs/ARCHITECTURE.md):
                         ``genai_lab.train``
 5. generation           ``genai_lab.softmax``, ``genai_lab.sampling``, ``genai_lab.generate``
 
-and the traces that show the work: ``genai_lab.trace`` (the pipeline) and
+and the traces that show the work: ``genai_lab.pipeline`` (the pipeline) and
 ``genai_lab.predict`` (one prediction through five layers). Import the module you need;
 this package imports nothing heavy on its own.
 """

@@ -30,7 +30,7 @@ class _Parser(argparse.ArgumentParser):
 def _emit(args: argparse.Namespace, obj: Any) -> None:
     """Print ``obj`` as JSON (``--json``) or as its text rendering."""
     if args.json:
-        from .trace import to_jsonable
+        from .display.table import to_jsonable
         data = obj.to_dict() if hasattr(obj, "to_dict") else obj
         print(json.dumps(to_jsonable(data), indent=2))
     else:
@@ -40,7 +40,7 @@ def _emit(args: argparse.Namespace, obj: Any) -> None:
 # ---------------------------------------------------------------- subcommands
 
 def cmd_pipeline(args: argparse.Namespace) -> None:
-    from .trace import pipeline_trace
+    from .pipeline import pipeline_trace
     stages = tuple(range(1, 6)) if args.full else (1, 2, 3)
     trace = pipeline_trace(n_samples=args.samples, seq_len=args.seq_len, dim=args.dim,
                            seed=args.seed, stages=stages)

@@ -37,8 +37,8 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from genai_lab._checks import check_int, check_rng, check_str
-from genai_lab.tokenizer import _is_word_char, split_words
+from genai_lab.checks import check_int, check_rng, check_str
+from genai_lab.text import is_word, split_words
 
 END = "[END]"  # key of "the sentence ends here" in next_word_distribution()
 START = "[START]"  # context token before the first word, used by ngram_entropy_per_token()
@@ -46,19 +46,11 @@ START = "[START]"  # context token before the first word, used by ngram_entropy_
 _NONTERMINAL = re.compile(r"[A-Z][A-Z0-9_]*\Z")
 
 
-_split_words = split_words  # the corpus tokenizes exactly as the model's tokenizer does
-
-
-def _is_word(token: str) -> bool:
-    """True for a word token, False for a punctuation token."""
-    return bool(token) and _is_word_char(token[0])
-
-
-def _render(tokens: Sequence[str]) -> str:
+def render_tokens(tokens: Sequence[str]) -> str:
     """Turn tokens back into a sentence: spaces between words, punctuation attached, capital."""
     text = ""
     for tok in tokens:
-        if text and _is_word(tok):
+        if text and is_word(tok):
             text += " " + tok
         else:
             text += tok
@@ -187,7 +179,7 @@ class Grammar:
 
     def sample(self, rng: np.random.Generator) -> str:
         """One sentence as text (capitalised, "." attached), drawn with ``rng``."""
-        return _render(self.sample_tokens(rng))
+        return render_tokens(self.sample_tokens(rng))
 
     # ---------------------------------------------------------------- exact enumeration
     def _enumerate(self) -> dict[tuple[str, ...], float]:
@@ -272,8 +264,8 @@ class Grammar:
         """
         dist = self._enumerate()
         return {"n_sentences": len(dist),
-                "vocabulary_size": sum(1 for tok in self.vocabulary() if _is_word(tok)),
-                "mean_words": float(sum(p * sum(map(_is_word, seq)) for seq, p in dist.items())),
+                "vocabulary_size": sum(1 for tok in self.vocabulary() if is_word(tok)),
+                "mean_words": float(sum(p * sum(map(is_word, seq)) for seq, p in dist.items())),
                 "entropy_per_sentence": self.entropy_per_sentence(),
                 "entropy_per_token": self.entropy_per_token(),
                 "bigram_entropy_per_token": self.ngram_entropy_per_token(2)}

@@ -26,8 +26,8 @@ from pathlib import Path
 
 import numpy as np
 
-from genai_lab._checks import check_float, check_int, check_str
-from genai_lab.corpus import _is_word, _split_words
+from genai_lab.checks import check_float, check_int, check_str
+from genai_lab.text import is_word, split_words
 
 # A sentence ends at ".", "!" or "?" (optionally followed by a closing quote or bracket),
 # then whitespace, then something that can start a sentence (see _starts_sentence). So
@@ -313,7 +313,7 @@ def corpus_stats(samples: Sequence[str], top_k: int = 10) -> CorpusStats:
     for i, sample in enumerate(samples):
         if not isinstance(sample, str):
             raise TypeError(f"samples[{i}] must be a str, got {type(sample).__name__}")
-        words = [t for t in _split_words(sample) if _is_word(t)]
+        words = [t for t in split_words(sample) if is_word(t)]
         counts.update(words)
         lengths.append(len(words))
     histogram = tuple(sorted(Counter(lengths).items()))

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from genai_lab._checks import check_array, check_float, check_int, check_rng
+from genai_lab.checks import check_array, check_float, check_int, check_rng
 
 
 def _check_ids(ids: object, vocab_size: int) -> np.ndarray:

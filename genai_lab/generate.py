@@ -25,11 +25,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from genai_lab._checks import check_float, check_int, check_rng, check_str
+from genai_lab.checks import check_float, check_int, check_rng, check_str
+from genai_lab.display.table import Table
 from genai_lab.model import TransformerLM
 from genai_lab.sampling import SamplingConfig, Selection, select_next
-from genai_lab.tokenizer import split_words
-from genai_lab.trace import Table
+from genai_lab.text import sentence_case, split_words
 
 #: The course's default way to choose words: sample (so texts vary), slightly sharpened
 #: (temperature 0.8) and without the unlikely tail (top-p 0.9). Chosen by measuring
@@ -111,23 +111,6 @@ class Generation:
                            "candidates": [{"id": i, "token": name, "raw_prob": r, "prob": q}
                                          for (i, r, q), (name, _) in zip(s.candidates, names)]}
                           for s, names in zip(self.selections, self.candidate_tokens)]}
-
-
-def sentence_case(text: str) -> str:
-    """Capitalise the first letter of ``text`` and of every word after ``.``, ``!`` or ``?``.
-
-    The tokenizer lower-cases everything, so decoded text reads "the sun rises."; this puts
-    the capitals back for display: "The sun rises."
-    """
-    text = check_str("text", text)
-    out, capital = [], True
-    for ch in text:
-        if capital and ch.isalpha():
-            ch, capital = ch.upper(), False
-        elif ch in ".!?":
-            capital = True
-        out.append(ch)
-    return "".join(out)
 
 
 def _seed_ids(tokenizer, seed_text: str) -> list[int]:

@@ -38,7 +38,7 @@ from pathlib import Path
 
 import numpy as np
 
-from genai_lab._checks import check_array, check_float, check_int, check_str
+from genai_lab.checks import check_array, check_float, check_int, check_str
 from genai_lab.embedding import embedding_backward, embedding_forward
 from genai_lab.layers import (BLOCK_PARAMS, block_backward, block_forward, layer_norm_backward,
                               layer_norm_forward)

@@ -22,7 +22,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from genai_lab._checks import check_float, check_int
+from genai_lab.checks import check_float, check_int
 
 
 @dataclass

@@ -20,10 +20,10 @@ from typing import Any
 
 import numpy as np
 
-from genai_lab._checks import check_int, check_str
+from genai_lab.checks import check_int, check_str
 from genai_lab.sampling import SamplingConfig, Selection, select_next
 from genai_lab.softmax import softmax
-from genai_lab.trace import Table, to_jsonable
+from genai_lab.display.table import Table, to_jsonable
 
 #: How many embedding dimensions the trace shows (the first ones; the rest are elided).
 SHOWN_DIMS = 6

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from genai_lab._checks import check_array, check_float, check_int, check_rng, check_str
+from genai_lab.checks import check_array, check_float, check_int, check_rng, check_str
 from genai_lab.softmax import softmax
 
 METHODS = ("greedy", "sample")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from genai_lab._checks import check_array, check_float, check_int
+from genai_lab.checks import check_array, check_float, check_int
 
 
 def _check_logits(logits: object, axis: object, name: str = "logits") -> tuple[np.ndarray, int]:

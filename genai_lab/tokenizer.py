@@ -14,7 +14,6 @@ same texts always give the same ids. A word that is not in the vocabulary become
 from __future__ import annotations
 
 import json
-import unicodedata
 from collections import Counter
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -22,8 +21,9 @@ from typing import Iterable
 
 import numpy as np
 
-from genai_lab._checks import _show, check_int, check_str
-from genai_lab.trace import Table
+from genai_lab.checks import check_int, check_str, show_value
+from genai_lab.display.table import Table
+from genai_lab.text import clean_text, is_word, split_words
 
 #: The special tokens, in id order: [PAD]=0 fills short rows, [UNK]=1 replaces unknown
 #: words, [CLS]=2 starts every encoded text, [SEP]=3 ends it.
@@ -31,51 +31,6 @@ SPECIAL_TOKENS = ("[PAD]", "[UNK]", "[CLS]", "[SEP]")
 
 _FORMAT = "genai_lab.WordTokenizer"  # the "format" field of saved files
 _FORMAT_VERSION = 1
-
-
-def clean_text(text: str) -> str:
-    """Normalise ``text``: Unicode NFKC, lowercase, every run of whitespace -> one space, strip.
-
-    NFKC folds look-alike characters into one form (the ligature "ﬁ" -> "fi", a full-width
-    "Ａ" -> "A", a non-breaking space -> a space), so that they get the same token.
-    """
-    check_str("text", text)
-    text = unicodedata.normalize("NFKC", text).lower()
-    return " ".join(text.split())
-
-
-def _is_word_char(ch: str) -> bool:
-    """Letters, digits (and the combining marks that decorate them) and apostrophes."""
-    return ch == "'" or unicodedata.category(ch)[0] in "LMN"
-
-
-def _is_word(token: str) -> bool:
-    return bool(token) and all(_is_word_char(ch) for ch in token)
-
-
-def split_words(text: str) -> list[str]:
-    """Clean ``text`` and split it into words and punctuation.
-
-    A word is a run of letters, digits and apostrophes ("don't" is one word); every other
-    character that is not a space is a token on its own::
-
-        split_words("The sun rises in the east.") == ["the", "sun", "rises", "in", "the", "east", "."]
-        split_words("") == []
-    """
-    words: list[str] = []
-    current: list[str] = []  # the characters of the word being read
-    for ch in clean_text(text):
-        if _is_word_char(ch):
-            current.append(ch)
-            continue
-        if current:
-            words.append("".join(current))
-            current = []
-        if ch != " ":  # clean_text left single spaces only
-            words.append(ch)
-    if current:
-        words.append("".join(current))
-    return words
 
 
 @dataclass
@@ -259,7 +214,7 @@ class WordTokenizer:
         """
         self._require_trained()
         if isinstance(ids, (str, bytes)):
-            raise TypeError(f"ids must be a sequence of integers, got {_show(ids)}")
+            raise TypeError(f"ids must be a sequence of integers, got {show_value(ids)}")
         arr = np.asarray(ids)
         if arr.ndim != 1:
             raise ValueError(f"ids must be 1-D (one text), got shape {arr.shape}")
@@ -271,7 +226,7 @@ class WordTokenizer:
             token = self.id_to_token(token_id)  # raises on an unknown id
             if token_id in skip:
                 continue
-            if pieces and not _is_word(token) and token not in SPECIAL_TOKENS:
+            if pieces and not is_word(token) and token not in SPECIAL_TOKENS:
                 pieces[-1] += token  # punctuation sticks to the previous word
             else:
                 pieces.append(token)
@@ -289,7 +244,7 @@ class WordTokenizer:
         """Rebuild a tokenizer from ``to_dict()``; ValueError if ``data`` is not one."""
         if not isinstance(data, dict) or data.get("format") != _FORMAT:
             raise ValueError(f"not a saved WordTokenizer: expected a dict with "
-                             f"format={_FORMAT!r}, got {_show(data)}")
+                             f"format={_FORMAT!r}, got {show_value(data)}")
         if data.get("version") != _FORMAT_VERSION:
             raise ValueError(f"unsupported WordTokenizer format version {data.get('version')!r}, "
                              f"expected {_FORMAT_VERSION}")
@@ -302,7 +257,7 @@ class WordTokenizer:
         try:
             tok = cls(TokenizerConfig(**config))
         except (TypeError, ValueError) as err:
-            raise ValueError(f"saved WordTokenizer has a bad config {_show(config)}: {err}") from None
+            raise ValueError(f"saved WordTokenizer has a bad config {show_value(config)}: {err}") from None
         tok._set_vocab(list(vocab))
         return tok
 

@@ -39,11 +39,11 @@ from typing import Any, Callable
 
 import numpy as np
 
-from genai_lab._checks import check_array, check_float, check_int
+from genai_lab.checks import check_array, check_float, check_int
 from genai_lab.model import TransformerLM
 from genai_lab.optim import Adam, AdamConfig
 from genai_lab.softmax import log_softmax
-from genai_lab.trace import Table
+from genai_lab.display.table import Table
 
 # Okabe-Ito colours: distinguishable with every common form of colour blindness.
 _BLUE, _ORANGE, _GREEN, _GREY = "#0072B2", "#E69F00", "#009E73", "#555555"

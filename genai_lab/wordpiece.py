@@ -21,7 +21,7 @@ import importlib.util
 import unicodedata
 from pathlib import Path
 
-from genai_lab._checks import _show, check_int, check_str
+from genai_lab.checks import show_value, check_int, check_str
 from genai_lab.tokenizer import EncodingSteps
 
 #: Tokens every vocabulary must contain (their ids are read from the vocabulary file).
@@ -190,7 +190,7 @@ class WordPieceTokenizer:
         """Rebuild a tokenizer from ``to_dict()``; ValueError if ``data`` is not one."""
         if not isinstance(data, dict) or data.get("format") != _FORMAT or data.get("version") != 1:
             raise ValueError(f"not a saved WordPieceTokenizer: expected a dict with "
-                             f"format={_FORMAT!r} and version=1, got {_show(data)}")
+                             f"format={_FORMAT!r} and version=1, got {show_value(data)}")
         if not isinstance(data.get("vocab"), list):
             raise ValueError("saved WordPieceTokenizer has no 'vocab' list")
         try:
@@ -276,7 +276,7 @@ class WordPieceTokenizer:
         stay). Punctuation stays a separate word, as BERT split it: "hello , world !".
         """
         if isinstance(ids, (str, bytes)):
-            raise TypeError(f"ids must be a sequence of integers, got {_show(ids)}")
+            raise TypeError(f"ids must be a sequence of integers, got {show_value(ids)}")
         skip = {self.pad_id, self.cls_id, self.sep_id} if skip_special_tokens else set()
         words: list[str] = []
         for token_id in list(ids):

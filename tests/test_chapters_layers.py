@@ -165,7 +165,7 @@ def test_widget_plan_can_fail() -> None:
 
 @pytest.mark.parametrize("stem", STEMS)
 def test_ends_with_quiz_and_assignment_pointer(stem: str) -> None:
-    from genai_lab.quiz import QUIZZES
+    from genai_lab.display.quiz import QUIZZES
 
     nb = committed(stem)
     assert any(f"render_quiz({stem!r})" in c.source for c in code_cells(nb))

@@ -18,7 +18,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from genai_lab.quiz import QUIZZES
+from genai_lab.display.quiz import QUIZZES
 
 ROOT = Path(__file__).resolve().parents[1]
 RUNNER = ROOT / "scripts" / "chapters" / "build_stages.py"

@@ -214,12 +214,3 @@ def test_model_and_tokenizer_are_checked(model, tok):
         generate(model, other, "just")
     with pytest.raises(TypeError, match="accepts"):
         generation_quality(model, tok, grammar=None, n=2)
-
-
-def test_sentence_case_puts_capitals_back():
-    from genai_lab.generate import sentence_case
-    assert sentence_case("the sun rises. the moon sets! ok? yes") == \
-        "The sun rises. The moon sets! Ok? Yes"
-    assert sentence_case("") == ""
-    with pytest.raises(TypeError, match="text must be a str"):
-        sentence_case(3)

@@ -1,4 +1,4 @@
-"""Tests of genai_lab.quiz: every answer key, the rendering, and the book's copies of the assets."""
+"""Tests of genai_lab.display.quiz: every answer key, the rendering, and the one copy of the assets."""
 from __future__ import annotations
 
 import html
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from genai_lab.quiz import QUIZ_CSS, QUIZ_JS, QUIZZES, Question, render_quiz
+from genai_lab.display.quiz import QUIZ_CSS, QUIZ_JS, QUIZZES, Question, render_quiz
 
 ROOT = Path(__file__).resolve().parents[1]
 CHAPTERS = ("00_introduction", "01_data_collection", "02_preprocessing",
@@ -111,7 +111,10 @@ def test_correct_marker_follows_the_key() -> None:
     assert "Question 1." in str(render_quiz(q))
 
 
-def test_book_static_assets_are_the_package_copies() -> None:
-    static = ROOT / "book" / "_static"
-    assert (static / "quiz.js").read_text(encoding="utf-8") == QUIZ_JS
-    assert (static / "quiz.css").read_text(encoding="utf-8") == QUIZ_CSS
+def test_assets_are_package_data_and_what_a_quiz_inlines() -> None:
+    assets = ROOT / "genai_lab" / "display" / "assets"
+    assert (assets / "quiz.js").read_text(encoding="utf-8") == QUIZ_JS
+    assert (assets / "quiz.css").read_text(encoding="utf-8") == QUIZ_CSS
+    assert "function wire(quiz)" in QUIZ_JS and ".genai-quiz {" in QUIZ_CSS
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    assert '"display/assets/*"' in pyproject

@@ -1,4 +1,4 @@
-"""Tests of genai_lab.tokenizer: cleaning, splitting, the word-level tokenizer and its files."""
+"""Tests of genai_lab.tokenizer: the word-level tokenizer and its files (text helpers: test_text.py)."""
 from __future__ import annotations
 
 import json
@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from genai_lab.tokenizer import (SPECIAL_TOKENS, TokenizerConfig, WordTokenizer, clean_text,
-                                 split_words)
+from genai_lab.text import clean_text, split_words
+from genai_lab.tokenizer import SPECIAL_TOKENS, TokenizerConfig, WordTokenizer
 
 TEXTS = ["The sun rises in the east.", "The moon sets in the west!", "the sun sets."]
 
@@ -17,40 +17,6 @@ TEXTS = ["The sun rises in the east.", "The moon sets in the west!", "the sun se
 @pytest.fixture
 def tok() -> WordTokenizer:
     return WordTokenizer().train(TEXTS)
-
-
-# ---- clean_text and split_words --------------------------------------------------------------
-def test_split_words_contract():
-    assert split_words("The sun rises in the east.") == ["the", "sun", "rises", "in", "the", "east", "."]
-    assert split_words("") == []
-    assert split_words("   \n\t ") == []
-
-
-def test_split_words_apostrophes_digits_and_symbols():
-    assert split_words("Don't pay $5_000, ok?") == ["don't", "pay", "$", "5", "_", "000", ",", "ok", "?"]
-    assert split_words("(a)b") == ["(", "a", ")", "b"]
-
-
-def test_clean_text_nfkc_lowercase_whitespace():
-    # ligature fi, full-width A, non-breaking space, tabs and newlines
-    assert clean_text("  \ufb01ne\u00a0\uff21  B\t\nC ") == "fine a b c"
-    assert clean_text("") == ""
-
-
-@given(st.text(max_size=40))
-def test_clean_text_is_idempotent_and_split_ignores_spaces(text):
-    cleaned = clean_text(text)
-    assert clean_text(cleaned) == cleaned
-    assert split_words(text) == split_words(cleaned)
-    assert all(word and " " not in word for word in split_words(text))
-
-
-@pytest.mark.parametrize("bad", [None, 3, b"bytes", ["a"]])
-def test_clean_and_split_reject_non_str(bad):
-    with pytest.raises(TypeError, match="text must be a str"):
-        clean_text(bad)
-    with pytest.raises(TypeError, match="text must be a str"):
-        split_words(bad)
 
 
 # ---- configuration and training --------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Tests of genai_lab.plotting: alt text reaches the HTML, the palette is distinct, bad input fails."""
+"""Tests of genai_lab.display.figures: alt text reaches the HTML, the palette is distinct, bad input fails."""
 from __future__ import annotations
 
 import base64
@@ -10,8 +10,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pytest  # noqa: E402
 
-from genai_lab.plotting import (MARKERS, PALETTE, LINESTYLES, bar_chart, figure_with_alt,  # noqa: E402
-                                new_figure, stage_diagram)
+from genai_lab.display.figures import (MARKERS, PALETTE, LINESTYLES, bar_chart,  # noqa: E402
+                                       figure_with_alt, new_figure, stage_diagram)
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 

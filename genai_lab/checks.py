@@ -11,7 +11,8 @@ import numbers
 import numpy as np
 
 
-def _show(value: object, limit: int = 60) -> str:
+def show_value(value: object, limit: int = 60) -> str:
+    """``repr(value)``, cut to ``limit`` characters: the bad value as an error message shows it."""
     text = repr(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
@@ -20,7 +21,7 @@ def check_int(name: str, value: object, *, minimum: int | None = None,
               maximum: int | None = None) -> int:
     """Return ``value`` as an int, or raise if it is not an integer in [minimum, maximum]."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an integer, got {_show(value)} "
+        raise TypeError(f"{name} must be an integer, got {show_value(value)} "
                         f"({type(value).__name__})")
     value = int(value)
     if minimum is not None and value < minimum:
@@ -35,7 +36,7 @@ def check_float(name: str, value: object, *, minimum: float | None = None,
                 max_inclusive: bool = True) -> float:
     """Return ``value`` as a finite float inside the given bounds, or raise."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a number, got {_show(value)} "
+        raise TypeError(f"{name} must be a number, got {show_value(value)} "
                         f"({type(value).__name__})")
     value = float(value)
     if not np.isfinite(value):
@@ -52,9 +53,9 @@ def check_float(name: str, value: object, *, minimum: float | None = None,
 def check_str(name: str, value: object, *, allow_empty: bool = True) -> str:
     """Return ``value`` if it is a str (non-empty unless ``allow_empty``), or raise."""
     if not isinstance(value, str):
-        raise TypeError(f"{name} must be a str, got {_show(value)} ({type(value).__name__})")
+        raise TypeError(f"{name} must be a str, got {show_value(value)} ({type(value).__name__})")
     if not allow_empty and not value.strip():
-        raise ValueError(f"{name} must be a non-empty string, got {_show(value)}")
+        raise ValueError(f"{name} must be a non-empty string, got {show_value(value)}")
     return value
 
 
@@ -66,7 +67,7 @@ def check_array(name: str, value: object, *, ndim: int | tuple[int, ...] | None 
     for integers. ``finite`` rejects NaN and infinity in float arrays.
     """
     if isinstance(value, (str, bytes)) or value is None:
-        raise TypeError(f"{name} must be an array, got {_show(value)} ({type(value).__name__})")
+        raise TypeError(f"{name} must be an array, got {show_value(value)} ({type(value).__name__})")
     arr = np.asarray(value)
     if kind == "f":
         if arr.dtype == bool or not (np.issubdtype(arr.dtype, np.floating)

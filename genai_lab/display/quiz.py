@@ -7,7 +7,7 @@ Each question and its answer key live in ONE place: a :class:`Question` in ``QUI
   answer shows its feedback with no JavaScript at all: in the static book, in JupyterLab
   (whose HTML sanitizer keeps ``details``/``summary`` even for untrusted notebooks) and in
   the classic notebook;
-* a small inline script (the same code as the book's ``book/_static/quiz.js``) adds the
+* a small inline script (``assets/quiz.js``, the file the book also serves) adds the
   comfort: one open answer per question, and the question marked answered right or wrong.
 
 The verdict ("Correct." / "Not quite.") is written in the feedback text itself, so nothing
@@ -21,72 +21,24 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
-from pathlib import Path
+from importlib import resources
 from types import MappingProxyType
 from typing import Iterable, Mapping, Union
 
-from ._checks import check_str
+from genai_lab.checks import check_str
 
-# The behaviour of a rendered quiz. Idempotent: a quiz is wired once, however many copies of
-# this script a page holds (one per quiz output plus the book's quiz.js).
-QUIZ_JS = """\
-(function () {
-  "use strict";
-  function wire(quiz) {
-    if (quiz.getAttribute("data-quiz-ready") === "1") { return; }
-    quiz.setAttribute("data-quiz-ready", "1");
-    var questions = quiz.querySelectorAll(".genai-quiz-question");
-    Array.prototype.forEach.call(questions, function (question) {
-      var options = question.querySelectorAll("details.genai-quiz-option");
-      Array.prototype.forEach.call(options, function (option) {
-        option.addEventListener("toggle", function () {
-          if (!option.open) { return; }
-          Array.prototype.forEach.call(options, function (other) {
-            if (other !== option) { other.open = false; }
-          });
-          var right = option.getAttribute("data-correct") === "true";
-          question.classList.remove("genai-quiz-right", "genai-quiz-wrong");
-          question.classList.add(right ? "genai-quiz-right" : "genai-quiz-wrong");
-          question.setAttribute("data-answered", option.getAttribute("data-label"));
-        });
-      });
-    });
-  }
-  function wireAll() {
-    Array.prototype.forEach.call(document.querySelectorAll(".genai-quiz"), wire);
-  }
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", wireAll);
-  } else {
-    wireAll();
-  }
-})();
-"""
 
-# The look of a rendered quiz: readable in light and dark themes, right/wrong shown by text
-# and a border style as well as by colour (Okabe-Ito bluish green / vermillion).
-QUIZ_CSS = """\
-.genai-quiz { margin: 1em 0; max-width: 100%; }
-.genai-quiz-title { font-weight: bold; margin: 0 0 .5em 0; }
-.genai-quiz-question { border: 1px solid #999999; border-radius: 6px;
-  padding: .6em .9em; margin: .8em 0; }
-.genai-quiz-prompt { margin: 0 0 .4em 0; }
-.genai-quiz-hint { margin: 0 0 .4em 0; font-size: .9em; opacity: .8; }
-.genai-quiz-option { margin: .3em 0; }
-.genai-quiz-option > summary { cursor: pointer; padding: .25em .4em; border-radius: 4px;
-  overflow-wrap: anywhere; }
-.genai-quiz-option > summary:hover, .genai-quiz-option > summary:focus {
-  outline: 2px solid #0072B2; }
-.genai-quiz-label { font-weight: bold; margin-right: .4em; }
-.genai-quiz-feedback { margin: .3em 0 .5em 1.6em; padding: .3em .6em;
-  border-left: 4px solid #999999; overflow-wrap: anywhere; }
-.genai-quiz-option[data-correct="true"][open] > .genai-quiz-feedback {
-  border-left: 4px solid #009E73; }
-.genai-quiz-option[data-correct="false"][open] > .genai-quiz-feedback {
-  border-left: 4px dashed #D55E00; }
-.genai-quiz-right { border-color: #009E73; border-width: 2px; }
-.genai-quiz-wrong { border-color: #D55E00; border-width: 2px; border-style: dashed; }
-"""
+def _asset(name: str) -> str:
+    """The text of ``assets/<name>``, package data installed with genai_lab."""
+    return (resources.files("genai_lab.display") / "assets" / name).read_text(encoding="utf-8")
+
+
+# The behaviour of a rendered quiz (assets/quiz.js, the one copy; the book serves the same
+# file). Idempotent: a quiz is wired once, however many copies of it a page holds.
+QUIZ_JS = _asset("quiz.js")
+# The look of a rendered quiz (assets/quiz.css): readable in light and dark themes,
+# right/wrong shown by text and a border style as well as by colour.
+QUIZ_CSS = _asset("quiz.css")
 
 
 @dataclass(frozen=True)
@@ -415,16 +367,3 @@ def render_quiz(questions: QuestionsLike, *, title: str = "Check yourself") -> R
     """
     check_str("title", title)
     return RenderedQuiz(_as_questions(questions), title)
-
-
-def write_static_assets(folder: Union[str, Path]) -> list[Path]:
-    """Write ``quiz.js`` and ``quiz.css`` (the book's copies of QUIZ_JS/QUIZ_CSS) to ``folder``."""
-    folder = Path(folder)
-    if not folder.is_dir():
-        raise ValueError(f"folder must be an existing directory, got {str(folder)!r}")
-    written = []
-    for name, text in (("quiz.js", QUIZ_JS), ("quiz.css", QUIZ_CSS)):
-        path = folder / name
-        path.write_text(text, encoding="utf-8")
-        written.append(path)
-    return written

@@ -4,7 +4,8 @@ import json
 import numpy as np
 import pytest
 
-from genai_lab.trace import LazyFeatures, Table, format_value, pipeline_trace
+from genai_lab.display.table import Table, format_value
+from genai_lab.pipeline import LazyFeatures, pipeline_trace
 
 
 def test_table_renders_text_html_and_json():

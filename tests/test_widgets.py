@@ -2,7 +2,7 @@
 import ipywidgets as widgets
 import pytest
 
-from genai_lab.interactive import live_controls
+from genai_lab.display.widgets import live_controls
 
 
 def test_redraws_with_all_values_on_change_only():

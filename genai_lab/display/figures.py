@@ -32,7 +32,7 @@ from cycler import cycler
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from ._checks import check_float, check_int, check_str
+from genai_lab.checks import check_float, check_int, check_str
 
 # Okabe & Ito (2008), "Color Universal Design": black first, then orange, sky blue, bluish
 # green, yellow, blue, vermillion, reddish purple.
