@@ -39,9 +39,9 @@ BIN = Path(sys.executable).parent  # the venv's bin: nbgrader, and alembic which
 TIMEOUT = 5  # seconds per cell at grading in this test (the course default is 30)
 
 sys.path.insert(0, str(ROOT))
-from scripts.assignments import build as build_notebooks  # noqa: E402
+from scripts.assignments import build as builder  # noqa: E402
 
-ASSIGNMENTS = build_notebooks.ASSIGNMENTS  # one spec each in scripts/assignments/specs/
+ASSIGNMENTS = builder.ASSIGNMENTS  # one spec each in scripts/assignments/specs/
 
 FIXTURE_MARKER = re.compile(r"^# %% (solution|delete|edit) id=([A-Za-z0-9_-]+)\s*$")
 
@@ -211,15 +211,15 @@ def full_marks(course: Course, assignment: str) -> dict[str, float]:
 
 @pytest.mark.parametrize("name", ASSIGNMENTS)
 def test_committed_notebook_equals_fresh_build(name):
-    committed = build_notebooks.notebook_path(name).read_text(encoding="utf-8")
-    assert committed == build_notebooks.render(name), \
+    committed = builder.notebook_path(name).read_text(encoding="utf-8")
+    assert committed == builder.render(name), \
         f"{name}: run assignments/course.sh build and commit the notebook"
 
 
 @pytest.mark.parametrize("name", ASSIGNMENTS)
 def test_source_metadata_is_valid(name):
     from nbgrader.nbgraderformat import MetadataValidator
-    nb = nbformat.read(build_notebooks.notebook_path(name), 4)
+    nb = nbformat.read(builder.notebook_path(name), 4)
     MetadataValidator().validate_nb(nb)  # raises on invalid metadata
     assert nb.metadata.kernelspec.name == "python3"
     tests = [c for c in nb.cells if c.metadata["nbgrader"]["grade"]]
@@ -236,11 +236,54 @@ def test_source_metadata_is_valid(name):
     assert "https://genai-lab.github.io/genai-lab/chapters/" in links
 
 
+@pytest.mark.parametrize("name", ASSIGNMENTS)
+def test_source_notebook_says_it_is_generated_and_from_which_spec(name):
+    nb = nbformat.read(builder.notebook_path(name), 4)
+    spec = f"scripts/assignments/specs/{name}.py"
+    assert nb.metadata["genai_lab"]["generated_from"] == spec
+    assert (ROOT / spec).is_file()
+    first = nb.cells[0]
+    assert first.cell_type == "markdown" and first.metadata["nbgrader"]["locked"]
+    assert first.source.startswith(f"*Generated from `{spec}` — edit that file, then "
+                                   "`assignments/course.sh build`")
+
+
+@pytest.mark.parametrize("name", ASSIGNMENTS)
+def test_source_folder_holds_only_notebooks(name):
+    # nbgrader copies every other file of source/<name>/ verbatim into release/: a jupytext
+    # or script copy of the teacher's notebook there would ship its solutions.
+    folder = COURSE / "source" / name
+    others = [p for p in folder.rglob("*") if p.is_file() and p.suffix != ".ipynb"]
+    assert not others, f"only notebooks may sit in {folder}: {others}"
+
+
+SECRETS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "HIDDEN TESTS")
+
+
+def leaked_secrets(folder: Path) -> list[tuple[str, str]]:
+    """(file, marker) for every solution or hidden-test marker in any file under folder."""
+    found = []
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        text = path.read_bytes().decode("utf-8", errors="replace")
+        found += [(str(path.relative_to(folder)), s) for s in SECRETS if s in text]
+    return found
+
+
+def test_leak_check_finds_a_jupytext_copy(tmp_path):
+    # The check below is only as good as this: a planted text copy of a source notebook.
+    (tmp_path / "softmax").mkdir()
+    (tmp_path / "softmax" / "softmax.ipynb").write_text('{"cells": []}')
+    assert leaked_secrets(tmp_path) == []
+    (tmp_path / "softmax" / "softmax.md").write_text(
+        builder.notebook_path("softmax").read_text(encoding="utf-8"))
+    assert {s for _, s in leaked_secrets(tmp_path)} == set(SECRETS)
+
+
 def test_expected_values_never_come_from_genai_lab():
     # The tests compute expected values from literals, properties or inline references:
     # the only mention of genai_lab in a test cell is the guard that switches it off.
     for name in ASSIGNMENTS:
-        for cell in build_notebooks.parse_spec(build_notebooks.spec_path(name).read_text()):
+        for cell in builder.parse_spec(builder.spec_path(name).read_text()):
             if cell.kind == "tests":
                 code = cell.text + "\n".join(cell.hidden or [])
                 assert not re.search(r"^\s*(import|from)\s+genai_lab", code, re.M), \
@@ -249,13 +292,13 @@ def test_expected_values_never_come_from_genai_lab():
 
 def test_spec_parser_rejects_bad_cells():
     with pytest.raises(ValueError, match="needs id"):
-        build_notebooks.parse_spec("# %% solution\nx = 1\n")
+        builder.parse_spec("# %% solution\nx = 1\n")
     with pytest.raises(ValueError, match="points"):
-        build_notebooks.parse_spec("# %% tests id=t\nx = 1\n")
+        builder.parse_spec("# %% tests id=t\nx = 1\n")
     with pytest.raises(ValueError, match="hidden block"):
-        build_notebooks.parse_spec("# %% code id=a\nx = 1\n# %% hidden\nassert x\n")
+        builder.parse_spec("# %% code id=a\nx = 1\n# %% hidden\nassert x\n")
     with pytest.raises(ValueError, match="duplicate"):
-        build_notebooks.parse_spec("# %% code id=a\n# %% solution id=a\n")
+        builder.parse_spec("# %% code id=a\n# %% solution id=a\n")
 
 
 def test_guard_switches_off_genai_lab_functions_bound_before_it_runs():
@@ -263,7 +306,7 @@ def test_guard_switches_off_genai_lab_functions_bound_before_it_runs():
         "from genai_lab.softmax import softmax as bound_early",
         "import genai_lab.softmax as module",
         "assert abs(bound_early([1000.0, 1000.0])[0] - 0.5) < 1e-12  # works before",
-        build_notebooks.GUARD,
+        builder.GUARD,
         "_genai_lab_guard()",
         "for call in (lambda: bound_early([1.0, 2.0]), lambda: module.log_softmax([1.0]),",
         "             lambda: __import__('genai_lab.sampling')):",
@@ -291,7 +334,7 @@ def test_generate_assignment_releases_all_four_without_solutions_or_hidden_tests
         nb = nbformat.read(course.path / "release" / name / f"{name}.ipynb", 4)
         code = "\n".join(c.source for c in nb.cells  # the answer cells students get
                          if c.metadata.get("nbgrader", {}).get("solution"))
-        source = nbformat.read(build_notebooks.notebook_path(name), 4)
+        source = nbformat.read(builder.notebook_path(name), 4)
         for cell in source.cells:
             if cell.metadata["nbgrader"]["solution"]:
                 body = cell.source.split("### BEGIN SOLUTION")[1].split("### END SOLUTION")[0]
@@ -303,6 +346,18 @@ def test_generate_assignment_releases_all_four_without_solutions_or_hidden_tests
         assert len(stubs) == sum(c.metadata["nbgrader"]["solution"] for c in source.cells)
         last = nb.cells[-1].source
         assert "hidden" in last.lower() and "all tests passed" not in last.lower()
+
+
+def test_no_file_of_the_release_holds_a_solution_or_hidden_test_marker(course):
+    files = [p for p in (course.path / "release").rglob("*") if p.is_file()]
+    assert len(files) >= len(ASSIGNMENTS)
+    assert leaked_secrets(course.path / "release") == []
+
+
+def test_released_notebook_keeps_the_generated_note(course):
+    for name in ASSIGNMENTS:
+        nb = nbformat.read(course.path / "release" / name / f"{name}.ipynb", 4)
+        assert "Students: this notebook is your copy" in nb.cells[0].source
 
 
 def test_autograde_ran_every_submission_of_the_batch(course):
@@ -411,7 +466,7 @@ def test_course_script_release_fetch_submit_collect_export(course, tmp_path):
     assert "genai-lab softmax" in listed.stdout + listed.stderr
     run(student + ["fetch_assignment", "softmax", "--course", "genai-lab", exchange], tmp_path)
     fetched = tmp_path / "softmax" / "softmax.ipynb"
-    source = nbformat.read(build_notebooks.notebook_path("softmax"), 4)
+    source = nbformat.read(builder.notebook_path("softmax"), 4)
     nbformat.write(make_submission(nbformat.read(fetched, 4), source, None), fetched)
     run(student + ["submit", "softmax", "--course", "genai-lab", exchange], tmp_path)
     run(teacher + ["collect", "softmax"], course.path)

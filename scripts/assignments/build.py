@@ -11,7 +11,10 @@ made of cells separated by marker lines::
 
 This script turns a spec into ``assignments/source/<name>/<name>.ipynb`` with nbgrader cell
 metadata (schema version 3), the ``python3`` kernel and deterministic cell ids, so a fresh
-build is byte-identical to the committed notebook (``--check`` verifies it).
+build is byte-identical to the committed notebook (``--check`` verifies it). Every notebook
+says it is generated: notebook metadata ``genai_lab.generated_from`` names the spec, and a
+first (locked) markdown cell tells the reader to edit the spec, not the notebook. That cell
+reaches the student's release too (nbgrader copies every cell), so it is worded for both.
 
 What the script adds to every test cell (so the specs stay short and the rules are in one
 place, here):
@@ -121,6 +124,7 @@ def _run_hidden_checks(checks):
 QUIET = ("import warnings; warnings.simplefilter(\"ignore\")  "
          "# a warning (stderr) would cost the cell its points")
 
+REBUILD = "assignments/course.sh build"  # the command that rewrites every source notebook
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 MARKER = re.compile(r"^# %% (markdown|code|solution|tests|hidden)\b(.*)$")
 ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]+$")
@@ -232,12 +236,32 @@ def self_check_source(test_ids: list[str]) -> str:
                   "notebook is graded, so this is not your final score.")''')
 
 
+def spec_name(name: str) -> str:
+    """The spec of assignment ``name`` as a path from the repository root."""
+    return f"scripts/assignments/specs/{name}.py"
+
+
+def generated_note(name: str) -> str:
+    """The first cell of every notebook: where it comes from, for the teacher and student.
+
+    nbgrader copies it into the student's release, so it is worded to be true there too.
+    """
+    return (f"*Generated from `{spec_name(name)}` — edit that file, then `{REBUILD}` "
+            "(for teachers changing this assignment). Students: this notebook is your copy, "
+            "write your answers in it.*")
+
+
 def build_notebook(cells: list[Cell], name: str) -> nbformat.NotebookNode:
     """Turn parsed cells into an nbgrader source notebook."""
     nb = nbformat.v4.new_notebook()
     nb.metadata = {"kernelspec": dict(KERNELSPEC),
-                   "language_info": {"name": "python"}}
+                   "language_info": {"name": "python"},
+                   "genai_lab": {"generated_from": spec_name(name), "rebuild": REBUILD}}
     test_ids = [c.grade_id for c in cells if c.kind == "tests"]
+    note = nbformat.v4.new_markdown_cell(generated_note(name))
+    note.metadata = {"nbgrader": _nbgrader_meta(Cell("markdown", f"{name}-generated", None, []))}
+    note.id = f"{name}-generated"
+    nb.cells.append(note)
     n_markdown = 0
     for cell in cells:
         if cell.kind == "markdown":

@@ -11,7 +11,8 @@
 #
 # Read first: the book chapter *Feature engineering*,
 # <https://genai-lab.github.io/genai-lab/chapters/03_feature_engineering.html>
-# (also in the repository as `chapters/03_feature_engineering.ipynb`).
+# (also in the repository as `chapters/03_feature_engineering.md`, which `make lab` opens as a
+# notebook).
 #
 # **How this works.** Write your code where it says `# YOUR CODE HERE` (delete the
 # `raise NotImplementedError()` line). Under each function a read-only cell tests it. The

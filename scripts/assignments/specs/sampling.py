@@ -9,7 +9,8 @@
 #
 # Read first: the book chapter *Word selection*,
 # <https://genai-lab.github.io/genai-lab/chapters/10_word_selection.html>
-# (also in the repository as `chapters/10_word_selection.ipynb`).
+# (also in the repository as `chapters/10_word_selection.md`, which `make lab` opens as a
+# notebook).
 #
 # **How this works.** Write your code where it says `# YOUR CODE HERE` (delete the
 # `raise NotImplementedError()` line). Under each function a read-only cell tests it. The

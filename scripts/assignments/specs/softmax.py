@@ -10,7 +10,8 @@
 #
 # Read first: the book chapter *Softmax activation*,
 # <https://genai-lab.github.io/genai-lab/chapters/09_softmax_activation.html>
-# (also in the repository as `chapters/09_softmax_activation.ipynb`).
+# (also in the repository as `chapters/09_softmax_activation.md`, which `make lab` opens as a
+# notebook).
 #
 # **How this works.** Write your code where it says `# YOUR CODE HERE` (delete the
 # `raise NotImplementedError()` line). Under each function a read-only cell tests it. Run

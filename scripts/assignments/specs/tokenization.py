@@ -10,7 +10,8 @@
 #
 # Read first: the book chapter *Preprocessing*,
 # <https://genai-lab.github.io/genai-lab/chapters/02_preprocessing.html>
-# (also in the repository as `chapters/02_preprocessing.ipynb`).
+# (also in the repository as `chapters/02_preprocessing.md`, which `make lab` opens as a
+# notebook).
 #
 # **How this works.** Write your code where it says `# YOUR CODE HERE` (delete the
 # `raise NotImplementedError()` line). Under each function a read-only cell tests it. The
