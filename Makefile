@@ -48,7 +48,13 @@ book: $(STAMP) $(MATHJAX)
 test: $(STAMP) $(MATHJAX) chromium
 	$(PY) -m pytest
 
+# JupyterLab opens chapters/*.md as notebooks (jupytext's viewer), a setting written inside
+# the environment, never in your home folder; saving a chapter writes its .md back without
+# outputs (jupytext.toml).
+LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
+
 lab: $(STAMP)
+	$(VENV)/bin/jupytext-config --settings-file $(LAB_SETTINGS) set-default-viewer markdown myst
 	$(VENV)/bin/jupyter lab
 
 benchmark: $(STAMP)

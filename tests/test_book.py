@@ -1,239 +1,32 @@
 """The book as a reader sees it: build it, serve it on 127.0.0.1, open it in headless Chromium.
 
-The session fixture builds the whole book ONCE from scratch (``jupyter-book build -W -n
---keep-going``) into ``artifacts/test-book/`` (a fresh execution cache, so a stale cache can
-never hide a broken notebook), serves the HTML from a local thread and drives Debian's
-``chromium`` through the DevTools protocol with every host but 127.0.0.1 unresolvable, so
-anything that needs the network fails here. Screenshots of every chapter are kept in
-``artifacts/screenshots/`` (not committed).
+The build, the local server and the Chromium driver are the session fixtures of
+``tests/browser.py`` (the book is built ONCE per session, from scratch). Screenshots of every
+page are kept in ``artifacts/screenshots/`` (not committed).
 
 Checks: every page of ``_toc.yml`` renders; every notebook page shows at least one figure,
 and every image on every page is loaded and has alt text; no output shows a traceback or
 an error; headings are in order; no internal link or image is broken; a quiz answer can be
 clicked and shows its feedback (with and without JavaScript) while every external host is
 unreachable; no page references an external script or stylesheet; a page at 200% zoom has
-no horizontal overflow.
+no horizontal overflow; every page says how to run it locally; every notebook page offers
+its executed notebook as an ``.ipynb`` download and a Binder launch link to its source.
 """
 from __future__ import annotations
 
-import base64
-import functools
-import http.server
-import json
-import os
 import re
-import shutil
-import subprocess
-import sys
-import threading
-import time
-import urllib.request
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import nbformat
 import pytest
 import yaml
 
-ROOT = Path(__file__).resolve().parents[1]
-ARTIFACTS = ROOT / "artifacts"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-BUILD_TIMEOUT = 3600  # seconds for the whole book build (it executes every notebook)
-
-websocket = pytest.importorskip("websocket", reason="websocket-client is needed to drive Chromium")
-
-
-def toc_pages() -> list[str]:
-    """Every page of the book, in _toc.yml order, as paths without suffix ("chapters/...")."""
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
-    pages = [toc["root"]]
-    for part in toc.get("parts", []):
-        pages.extend(chapter["file"] for chapter in part["chapters"])
-    return pages
-
-
-def is_notebook(page: str) -> bool:
-    return (ROOT / f"{page}.ipynb").exists()
-
+from browser import ROOT, SCREENSHOTS, executed_notebooks, is_notebook, toc_pages
 
 PAGES = toc_pages()
-
-
-# ------------------------------------------------------------------------ the build
-@pytest.fixture(scope="session")
-def book_html() -> Path:
-    """Build the book from scratch once per session; return the folder of its HTML.
-
-    For debugging only, ``GENAI_LAB_BOOK_HTML=<folder>`` checks an existing build instead
-    (``make test`` never sets it: the book is always built and executed afresh).
-    """
-    existing = os.environ.get("GENAI_LAB_BOOK_HTML")
-    if existing:
-        html = Path(existing)
-        assert (html / "index.html").is_file(), f"no built book in {html}"
-        return html
-    out = ARTIFACTS / "test-book"
-    shutil.rmtree(out, ignore_errors=True)
-    out.mkdir(parents=True)
-    jupyter_book = Path(sys.executable).parent / "jupyter-book"
-    cmd = [str(jupyter_book), "build", "-W", "-n", "--keep-going", "--path-output", str(out),
-           str(ROOT)]
-    start = time.perf_counter()
-    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True,
-                          timeout=BUILD_TIMEOUT)
-    seconds = time.perf_counter() - start
-    (out / "build.log").write_text(proc.stdout + proc.stderr, encoding="utf-8")
-    print(f"\nbook build: {seconds:.1f} s (log: {out / 'build.log'})")
-    assert proc.returncode == 0, (f"jupyter-book build failed (exit {proc.returncode}):\n"
-                                  f"{(proc.stdout + proc.stderr)[-6000:]}")
-    html = out / "_build" / "html"
-    assert (html / "index.html").is_file()
-    return html
-
-
-# ---------------------------------------------------------------- the local server
-class _Handler(http.server.SimpleHTTPRequestHandler):
-    missing: list[str]  # set per server: paths that were requested and not found
-
-    def log_message(self, format: str, *args) -> None:  # noqa: A002 - stdlib signature
-        pass
-
-    def send_error(self, code, message=None, explain=None):
-        if code == 404:
-            self.missing.append(self.path)
-        super().send_error(code, message, explain)
-
-
-@pytest.fixture(scope="session")
-def server(book_html: Path):
-    """Serve the built HTML on 127.0.0.1 (a free port) from a thread."""
-    handler = type("Handler", (_Handler,), {"missing": []})
-    httpd = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(handler, directory=str(book_html)))
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}", handler.missing
-    httpd.shutdown()
-    httpd.server_close()
-
-
-# ------------------------------------------------------------ a tiny DevTools client
-class Browser:
-    """Headless Chromium driven over the DevTools protocol (one page, one websocket)."""
-
-    def __init__(self, profile: Path) -> None:
-        flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--hide-scrollbars",
-                 "--mute-audio", f"--user-data-dir={profile}",
-                 "--remote-debugging-port=0", "--remote-allow-origins=*",
-                 # offline: no host but the local server resolves
-                 "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
-                 "--window-size=1280,900", "about:blank"]
-        self.proc = subprocess.Popen([CHROMIUM, *flags], stdout=subprocess.DEVNULL,
-                                     stderr=subprocess.DEVNULL)
-        port_file = profile / "DevToolsActivePort"
-        deadline = time.monotonic() + 60
-        while not (port_file.exists() and port_file.read_text().count("\n") >= 1):
-            if self.proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"chromium did not start (exit {self.proc.poll()})")
-            time.sleep(0.1)
-        port = int(port_file.read_text().splitlines()[0])
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=10) as r:
-            targets = json.load(r)
-        page = next(t for t in targets if t["type"] == "page")
-        self.ws = websocket.create_connection(page["webSocketDebuggerUrl"], timeout=120,
-                                              suppress_origin=True)
-        self.next_id = 0
-        self.events: list[dict] = []
-        self.call("Page.enable")
-        self.call("Network.enable")
-        self.call("Runtime.enable")
-
-    def call(self, method: str, **params) -> dict:
-        self.next_id += 1
-        self.ws.send(json.dumps({"id": self.next_id, "method": method, "params": params}))
-        while True:
-            message = json.loads(self.ws.recv())
-            if message.get("id") == self.next_id:
-                if "error" in message:
-                    raise RuntimeError(f"{method}: {message['error']}")
-                return message.get("result", {})
-            self.events.append(message)
-
-    def wait_for(self, event: str, timeout: float = 60) -> dict:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            for i, message in enumerate(self.events):
-                if message.get("method") == event:
-                    return self.events.pop(i)
-            self.ws.settimeout(max(0.1, deadline - time.monotonic()))
-            self.events.append(json.loads(self.ws.recv()))
-        raise TimeoutError(event)
-
-    def open(self, url: str) -> list[dict]:
-        """Load ``url``; return the requests the page made (method Network.requestWillBeSent)."""
-        self.events.clear()
-        self.call("Page.navigate", url=url)
-        self.wait_for("Page.loadEventFired")
-        self.evaluate("document.fonts.ready.then(() => true)")
-        time.sleep(0.3)  # let late scripts (the quiz wiring) run
-        return [m["params"]["request"]["url"] for m in self.events
-                if m.get("method") == "Network.requestWillBeSent"]
-
-    def evaluate(self, expression: str):
-        result = self.call("Runtime.evaluate", expression=expression, returnByValue=True,
-                           awaitPromise=True)
-        if "exceptionDetails" in result:
-            raise RuntimeError(f"page script failed: {result['exceptionDetails']}")
-        return result["result"].get("value")
-
-    def screenshot(self, path: Path, full_page: bool = True) -> None:
-        if full_page:  # a window as tall as the page (at most 16000 px), then back
-            width, height = self.evaluate(
-                "[window.innerWidth, document.documentElement.scrollHeight]")
-            self.call("Emulation.setDeviceMetricsOverride", width=width,
-                      height=min(height, 16000), deviceScaleFactor=1, mobile=False)
-            time.sleep(0.3)
-        try:
-            data = self.call("Page.captureScreenshot", format="png")["data"]
-        finally:
-            if full_page:
-                self.call("Emulation.clearDeviceMetricsOverride")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(base64.b64decode(data))
-
-    def click(self, selector: str) -> None:
-        """A real mouse click (press and release) at the centre of the element."""
-        box = self.evaluate(f"""(() => {{
-            const el = document.querySelector({json.dumps(selector)});
-            el.scrollIntoView({{block: "center"}});
-            const r = el.getBoundingClientRect();
-            return [r.x + r.width / 2, r.y + r.height / 2];
-        }})()""")
-        for kind in ("mousePressed", "mouseReleased"):
-            self.call("Input.dispatchMouseEvent", type=kind, x=box[0], y=box[1],
-                      button="left", clickCount=1)
-        time.sleep(0.2)
-
-    def close(self) -> None:
-        try:
-            self.ws.close()
-        finally:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-
-
-@pytest.fixture(scope="session")
-def browser(tmp_path_factory):
-    if not os.path.exists(CHROMIUM):
-        pytest.fail(f"chromium not found at {CHROMIUM}: run `make chromium`")
-    b = Browser(tmp_path_factory.mktemp("chromium-profile"))
-    yield b
-    b.close()
+CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
 
 
 # ------------------------------------------------------------------- page inspection
@@ -273,7 +66,7 @@ def page_reports(book_html: Path, server, browser) -> dict[str, dict]:
         report = browser.evaluate(PAGE_REPORT)
         report["requests"] = requests
         reports[page] = report
-        browser.screenshot(ARTIFACTS / "screenshots" / f"{Path(page).name}.png")
+        browser.screenshot(SCREENSHOTS / f"{Path(page).name}.png")
     return reports
 
 
@@ -380,7 +173,7 @@ def test_quiz_answer_can_be_clicked(server, browser) -> None:
     assert state["open"] == [key]
     assert state["feedback"][0][0].startswith("Correct.") and state["feedback"][0][1] > 0
     assert "genai-quiz-right" in state["classes"] and state["answered"] == key
-    browser.screenshot(ARTIFACTS / "screenshots" / "quiz-clicked.png", full_page=False)
+    browser.screenshot(SCREENSHOTS / "quiz-clicked.png", full_page=False)
 
 
 def test_quiz_works_without_javascript(server, browser) -> None:
@@ -408,7 +201,7 @@ def test_readable_at_200_percent_zoom(server, browser) -> None:
         browser.open(f"{base}/{PAGES[0]}.html")
         widths = browser.evaluate(
             "[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
-        browser.screenshot(ARTIFACTS / "screenshots" / "zoom200-introduction.png",
+        browser.screenshot(SCREENSHOTS / "zoom200-introduction.png",
                            full_page=False)
     finally:
         browser.call("Emulation.clearDeviceMetricsOverride")
@@ -460,3 +253,86 @@ def test_every_toc_page_is_built_and_linked_from_the_start_page(book_html: Path)
     for page in PAGES[1:]:
         assert (book_html / f"{page}.html").is_file(), page
         assert f"{Path(page).name}.html" in start, f"the start page does not link to {page}"
+
+
+# ------------------------------------------------------- running a page elsewhere
+def _launch_module():
+    """book/_ext/course_launch.py, the book's extension (loaded from its file)."""
+    import importlib.util
+
+    path = ROOT / "book" / "_ext" / "course_launch.py"
+    spec = importlib.util.spec_from_file_location("course_launch_under_test", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _hrefs(html: str) -> list[str]:
+    return [unquote(h) for h in re.findall(r'href="([^"]+)"', html)]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_says_how_to_run_it_locally(page: str, book_html: Path) -> None:
+    html = (book_html / f"{page}.html").read_text(encoding="utf-8")
+    tip = re.search(r'<div class="admonition tip run-locally">(.*?)</div>', html, re.S)
+    assert tip, f"{page}: no 'Run it yourself' tip"
+    assert "make lab" in tip.group(1)
+    assert re.search(r'href="[^"]*for_students\.html#run-the-chapters"', tip.group(1)), (
+        f"{page}: the tip does not link to the students' section on running a chapter")
+    h1_end = html.index("</h1>")
+    next_h2 = html.find("<h2", h1_end)
+    assert h1_end < tip.start() and (next_h2 == -1 or tip.start() < next_h2), (
+        f"{page}: the tip must sit under the title, before the first section")
+
+
+NOTEBOOK_PAGES = [page for page in PAGES if is_notebook(page)]
+
+
+@pytest.mark.parametrize("page", NOTEBOOK_PAGES)
+def test_notebook_page_offers_ipynb_download_and_binder(page: str, book_html: Path) -> None:
+    html = (book_html / f"{page}.html").read_text(encoding="utf-8")
+    hrefs = _hrefs(html)
+    downloads = [h for h in hrefs if h.endswith(f"_sources/{page}.ipynb")]
+    assert downloads, f"{page}: no .ipynb download offered"
+    target = (book_html / Path(page).parent / downloads[0]).resolve()
+    assert target.is_file(), f"{page}: the download {downloads[0]} was not written"
+    repo = CONFIG["repository"]
+    binder = CONFIG["launch_buttons"]["binderhub_url"].rstrip("/")
+    org_repo = urlsplit(repo["url"]).path.strip("/")
+    launches = [h for h in hrefs if h.startswith(f"{binder}/v2/gh/{org_repo}/{repo['branch']}")]
+    assert launches, f"{page}: no Binder link to {org_repo}"
+    assert all(h.endswith(f"{page}.md") for h in launches), launches
+    assert not any("colab.research.google.com" in h for h in hrefs), (
+        f"{page}: a Colab link would open a .md file, which Colab cannot")
+
+
+@pytest.fixture(scope="session")
+def executed(book_html: Path) -> dict[str, nbformat.NotebookNode]:
+    return executed_notebooks(book_html)
+
+
+@pytest.mark.parametrize("page", NOTEBOOK_PAGES)
+def test_downloaded_notebook_is_the_executed_chapter_with_an_install_cell(
+        page: str, book_html: Path, executed: dict) -> None:
+    import jupytext
+
+    assert page in executed, f"{page}: the build did not execute it"
+    nb = executed[page]
+    nbformat.validate(nb)
+    downloaded = nbformat.read(book_html / "_sources" / f"{page}.ipynb", as_version=4)
+    assert downloaded == nb, f"{page}: the download is not the executed notebook"
+    # First the install cell, built from the repository of _config.yml, hidden on the page.
+    launch = _launch_module()
+    first = nb.cells[0]
+    assert first.cell_type == "code" and "remove-cell" in first.metadata.get("tags", [])
+    repo = CONFIG["repository"]
+    assert first.source.strip() == launch.install_cell_source(repo["url"],
+                                                              repo["branch"]).strip()
+    # Then exactly the cells of the chapter's source, executed without an error.
+    source = jupytext.read(ROOT / f"{page}.md")
+    assert [c.source for c in nb.cells[1:]] == [c.source for c in source.cells]
+    code = [c for c in nb.cells[1:] if c.cell_type == "code"]
+    assert all(c.execution_count for c in code), f"{page}: a cell was not executed"
+    errors = [o for c in code for o in c.outputs if o.output_type == "error"]
+    assert errors == [], f"{page}: an executed cell raised {errors[0].get('ename')}"
+    assert any(c.outputs for c in code), f"{page}: no cell left an output"

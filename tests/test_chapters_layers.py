@@ -1,45 +1,38 @@
-"""The five prediction-layer chapters (06-10): committed notebooks match their sources, and
-each one has what issue 4 asks of a chapter.
+"""The five prediction-layer chapters (06-10), read from their MyST Markdown sources, each
+with what issue 4 asks of a chapter.
 
-These tests read the notebooks without executing them (the book build executes them, see
-test_book.py): a fresh build from ``scripts/chapters/<stem>.py`` must equal the committed
-file; each chapter imports genai_lab, states what the reader will learn, shows a figure
-through ``figure_with_alt``, has a widget cell that also leaves a static rendering, ends
-with its quiz and a pointer to an assignment that exists; prose that quotes results is
-computed (``Markdown`` outputs of ``remove-input`` cells), and no chapter redefines a
-function of the package.
+These tests read ``chapters/<stem>.md`` with jupytext, without executing it (the book build
+executes the chapters, see test_book.py): each source is a well-formed notebook; each
+chapter imports genai_lab, follows the same sentence through the trained model, states what
+the reader will learn, shows a figure through ``figure_with_alt``, has a widget cell that
+also leaves a static rendering, ends with its quiz and a pointer to an assignment that
+exists; prose that quotes results is computed (``Markdown`` outputs of ``remove-input``
+cells), and no chapter redefines a function of the package.
 """
 from __future__ import annotations
 
 import ast
-import importlib.util
-import inspect
 import re
 from pathlib import Path
 
+import jupytext
 import nbformat
 import pytest
 
+from genai_lab.display.quiz import QUIZZES
+
 ROOT = Path(__file__).resolve().parents[1]
-RUNNER = ROOT / "scripts" / "chapters" / "build_layers.py"
-
-
-def _load_runner():
-    spec = importlib.util.spec_from_file_location("build_layers_under_test", RUNNER)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-runner = _load_runner()
-STEMS = runner.STEMS
+STEMS = ("06_input_tokenization", "07_embedding_layer", "08_neural_network_layers",
+         "09_softmax_activation", "10_word_selection")
 ASSIGNMENT = {"06_input_tokenization": "tokenization", "07_embedding_layer": "embeddings",
               "08_neural_network_layers": "softmax", "09_softmax_activation": "softmax",
               "10_word_selection": "sampling"}
+SENTENCE_LINE = re.compile(r"^SENTENCE = ('[^']*'|\"[^\"]*\")", re.M)
 
 
 def committed(stem: str) -> nbformat.NotebookNode:
-    return nbformat.read(ROOT / "chapters" / f"{stem}.ipynb", as_version=4)
+    """The chapter's only source, ``chapters/<stem>.md``, read as jupytext reads it."""
+    return jupytext.read(ROOT / "chapters" / f"{stem}.md")
 
 
 def code_cells(nb) -> list:
@@ -50,30 +43,18 @@ def markdown_cells(nb) -> list:
     return [c for c in nb.cells if c.cell_type == "markdown"]
 
 
-def test_runner_knows_exactly_the_five_layer_chapters() -> None:
-    assert STEMS == ("06_input_tokenization", "07_embedding_layer",
-                     "08_neural_network_layers", "09_softmax_activation", "10_word_selection")
-    with pytest.raises(ValueError, match="unknown chapter"):
-        runner.load_source("01_data_collection")
+def test_the_five_chapters_exist_and_only_as_text() -> None:
+    for stem in STEMS:
+        assert (ROOT / "chapters" / f"{stem}.md").is_file()
+        assert not (ROOT / "chapters" / f"{stem}.ipynb").exists(), "the .md is the only source"
 
 
 @pytest.mark.parametrize("stem", STEMS)
-def test_committed_notebook_equals_a_fresh_build(stem: str) -> None:
-    path = ROOT / "chapters" / f"{stem}.ipynb"
-    assert path.read_text(encoding="utf-8") == runner.render(stem), (
-        f"{path.name} is out of date: run .venv/bin/python scripts/chapters/build_layers.py")
-
-
-def test_check_mode_reports_nothing_stale() -> None:
-    assert runner.main(["--check"]) == 0
-
-
-@pytest.mark.parametrize("stem", STEMS)
-def test_notebook_is_valid_without_outputs_with_stable_ids(stem: str) -> None:
+def test_source_is_a_valid_notebook_without_outputs(stem: str) -> None:
     nb = committed(stem)
     nbformat.validate(nb)
     assert nb.metadata["kernelspec"]["name"] == "python3"
-    assert [c["id"] for c in nb.cells] == [f"cell-{i:02d}" for i in range(len(nb.cells))]
+    assert nb.metadata["jupytext"]["text_representation"]["format_name"] == "myst"
     for cell in code_cells(nb):
         assert cell.outputs == [] and cell.execution_count is None
 
@@ -96,7 +77,10 @@ def test_imports_genai_lab_and_follows_the_sentence(stem: str) -> None:
     sources = "\n".join(c.source for c in code_cells(committed(stem)))
     assert re.search(r"^from genai_lab(\.\w+)* import|^import genai_lab", sources, flags=re.M)
     assert "default_model()" in sources, "the trained model comes from the build's cache"
-    assert f"SENTENCE = {runner.SENTENCE!r}" in sources
+    sentences = SENTENCE_LINE.findall(sources)
+    assert len(sentences) == 1, f"{stem}: SENTENCE must be set once, found {sentences}"
+    first = SENTENCE_LINE.findall("\n".join(c.source for c in code_cells(committed(STEMS[0]))))
+    assert sentences == first, f"{stem} follows {sentences}, chapter 6 follows {first}"
     assert "prediction_trace(model, tokenizer, SENTENCE)" in sources
 
 
@@ -165,8 +149,6 @@ def test_widget_plan_can_fail() -> None:
 
 @pytest.mark.parametrize("stem", STEMS)
 def test_ends_with_quiz_and_assignment_pointer(stem: str) -> None:
-    from genai_lab.display.quiz import QUIZZES
-
     nb = committed(stem)
     assert any(f"render_quiz({stem!r})" in c.source for c in code_cells(nb))
     assert QUIZZES[stem], f"no quiz questions for {stem}"
@@ -195,17 +177,11 @@ def test_prose_with_results_is_computed(stem: str) -> None:
             assert not found, f"{stem}: typed result(s) {found} in markdown: {paragraph[:80]!r}"
 
 
-def test_say_cells_compile_with_quotes_inside() -> None:
-    cell = runner.say('He said """hi""" and {1 + 1} is {"two"}.')
-    result = eval(cell.source, {"Markdown": lambda text: text})
-    assert result.strip() == 'He said """hi""" and 2 is two.'
-
-
 def _package_functions() -> set[str]:
     import genai_lab
 
     names = set()
-    for path in Path(genai_lab.__file__).parent.glob("*.py"):
+    for path in Path(genai_lab.__file__).parent.rglob("*.py"):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         names |= {n.name for n in tree.body
                   if isinstance(n, ast.FunctionDef) and not n.name.startswith("_")}
@@ -220,10 +196,3 @@ def test_no_package_function_is_redefined(stem: str) -> None:
         defined = {n.name for n in ast.walk(ast.parse(cell.source))
                    if isinstance(n, ast.FunctionDef)}
         assert not defined & package, f"{stem} redefines {defined & package}: import them instead"
-
-
-def test_every_chapter_source_defines_build() -> None:
-    for stem in STEMS:
-        module = runner.load_source(stem)
-        assert inspect.isfunction(module.build)
-        assert module.STEM == stem

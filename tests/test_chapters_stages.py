@@ -1,9 +1,9 @@
-"""Tests of the five pipeline chapters (stages 1-5) and their runner.
+"""Tests of the five pipeline chapters (stages 1-5), read from their MyST Markdown sources.
 
-The chapters are written by ``scripts/chapters/build_stages.py`` from one source per
-chapter. These tests check that the committed notebooks are exactly what the sources build,
-and that every chapter has the parts the book promises: a title and a "you will learn"
-list, the real package imported, a figure with alt text, a widget with a static rendering of
+Each chapter's only source is a MyST Markdown notebook, ``chapters/<stem>.md``, read here
+with jupytext (as JupyterLab and the book read it). These tests check that the source is a
+well-formed notebook that JupyterLab saves back unchanged, and that every chapter has the
+parts the book promises: a title and a "you will learn" list, the real package imported, a figure with alt text, a widget with a static rendering of
 its default state, a quiz and a pointer to an existing assignment. They also check that no
 number in the prose is typed by hand, except the few listed below with their reason.
 (Executing the notebooks is tested by tests/test_book.py, which builds the whole book.)
@@ -11,17 +11,17 @@ number in the prose is typed by hand, except the few listed below with their rea
 from __future__ import annotations
 
 import ast
-import importlib.util
 import re
 from pathlib import Path
 
+import jupytext
 import nbformat
 import pytest
+import yaml
 
 from genai_lab.display.quiz import QUIZZES
 
 ROOT = Path(__file__).resolve().parents[1]
-RUNNER = ROOT / "scripts" / "chapters" / "build_stages.py"
 STEMS = ("01_data_collection", "02_preprocessing", "03_feature_engineering",
          "04_model_training", "05_generation")
 ASSIGNMENT = {"01_data_collection": "tokenization", "02_preprocessing": "tokenization",
@@ -46,21 +46,17 @@ ALLOWED_NUMBERS = {
 }
 
 
-def _runner():
-    spec = importlib.util.spec_from_file_location("build_stages", RUNNER)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.S)
+
+
+def read_chapter(stem: str) -> nbformat.NotebookNode:
+    """The chapter's only source, ``chapters/<stem>.md``, read as jupytext reads it."""
+    return jupytext.read(ROOT / "chapters" / f"{stem}.md")
 
 
 @pytest.fixture(scope="module")
-def runner():
-    return _runner()
-
-
-@pytest.fixture(scope="module")
-def built(runner) -> dict[str, nbformat.NotebookNode]:
-    return {stem: runner.build(stem) for stem in STEMS}
+def built() -> dict[str, nbformat.NotebookNode]:
+    return {stem: read_chapter(stem) for stem in STEMS}
 
 
 def _source(cell) -> str:
@@ -75,47 +71,29 @@ def _markdown(nb) -> list[str]:
     return [_source(c) for c in nb.cells if c.cell_type == "markdown"]
 
 
-# ----------------------------------------------------------------- runner and files
-def test_runner_knows_the_five_chapters(runner) -> None:
-    assert tuple(runner.STEMS) == STEMS
-
-
-def test_committed_notebooks_equal_a_fresh_build(runner, capsys) -> None:
-    status = runner.main(["--check"])
-    out = capsys.readouterr().out
-    assert status == 0, f"run scripts/chapters/build_stages.py; out of date:\n{out}"
-
-
-def test_check_reports_a_stale_notebook(runner, tmp_path, monkeypatch, capsys) -> None:
-    monkeypatch.setattr(runner, "CHAPTERS", tmp_path)
-    monkeypatch.setattr(runner, "ROOT", tmp_path)
-    assert runner.main(["--check", "02_preprocessing"]) == 1  # missing file
-    assert "02_preprocessing.ipynb" in capsys.readouterr().out
-    assert runner.main(["02_preprocessing"]) == 0            # write it
-    assert runner.main(["--check", "02_preprocessing"]) == 0
-    path = tmp_path / "02_preprocessing.ipynb"
-    path.write_text(path.read_text(encoding="utf-8").replace("Preprocessing", "Pre"),
-                    encoding="utf-8")
-    assert runner.main(["--check", "02_preprocessing"]) == 1
-
-
-def test_unknown_chapter_is_rejected(runner) -> None:
-    with pytest.raises(ValueError, match="unknown chapter '99_nothing'"):
-        runner.build("99_nothing")
-    with pytest.raises(SystemExit):
-        runner.main(["99_nothing"])
+# ------------------------------------------------------------------ the source file
+@pytest.mark.parametrize("stem", STEMS)
+def test_source_is_a_myst_notebook(stem: str, built) -> None:
+    text = (ROOT / "chapters" / f"{stem}.md").read_text(encoding="utf-8")
+    header = yaml.safe_load(FRONT_MATTER.match(text).group(1))
+    assert header["jupytext"]["text_representation"]["format_name"] == "myst"
+    assert header["kernelspec"]["name"] == "python3"
+    fences = re.findall(r"^```\{code-cell\}(.*)$", text, re.M)
+    assert fences and all(f == " ipython3" for f in fences), "cells are {code-cell} ipython3"
+    assert len(fences) == len(_code(built[stem]))
+    nbformat.validate(built[stem])
 
 
 @pytest.mark.parametrize("stem", STEMS)
-def test_notebook_format(stem: str, built) -> None:
-    nb = built[stem]
-    nbformat.validate(nb)
-    assert nb.metadata["kernelspec"]["name"] == "python3"
-    ids = [c["id"] for c in nb.cells]
-    assert len(set(ids)) == len(ids), "cell ids must be unique"
-    assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code"), \
-        "notebooks are saved without outputs"
-    assert built[stem] == _runner().build(stem), "the same source must give the same notebook"
+def test_saving_in_jupyterlab_changes_nothing(stem: str) -> None:
+    """jupytext writes back exactly the file it read, so opening and saving a chapter in
+    JupyterLab leaves no diff (and MyST Markdown has no place for outputs)."""
+    path = ROOT / "chapters" / f"{stem}.md"
+    text = path.read_text(encoding="utf-8")
+    nb = jupytext.reads(text, fmt="md:myst")
+    first_code = next(c for c in nb.cells if c.cell_type == "code")
+    first_code.outputs = [nbformat.v4.new_output("stream", text="an output\n")]
+    assert jupytext.writes(nb, fmt="md:myst") == text
 
 
 # ------------------------------------------------------------------- chapter content
