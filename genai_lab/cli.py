@@ -86,7 +86,8 @@ def cmd_tokenize(args: argparse.Namespace) -> None:
 
 
 def cmd_train(args: argparse.Namespace) -> None:
-    from .train import TrainConfig, train_default
+    from .pretrained import train_default
+    from .train import TrainConfig
     config = TrainConfig(epochs=args.epochs, seed=args.seed, n_samples=args.samples,
                          batch_size=args.batch_size, progress=not args.json and not args.quiet)
     trained = train_default(config, save=args.save, on_epoch=None if args.json else _print_epoch)
@@ -107,7 +108,7 @@ def _print_epoch(record: Any) -> None:
 
 
 def _load_model(args: argparse.Namespace):
-    from .train import default_model, load_trained
+    from .pretrained import default_model, load_trained
     if args.checkpoint:
         return load_trained(args.checkpoint)
     return default_model(progress=not args.json)

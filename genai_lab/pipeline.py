@@ -17,7 +17,7 @@ from genai_lab.corpus import default_corpus
 from genai_lab.display.table import Table, to_jsonable
 from genai_lab.embedding import embedding_forward, init_embedding, sinusoidal_positions
 from genai_lab.generate import generate
-from genai_lab.train import default_model
+from genai_lab.pretrained import default_model
 from genai_lab.wordpiece import WordPieceTokenizer
 
 

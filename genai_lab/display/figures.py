@@ -1,7 +1,8 @@
 """Figures for the book: a colour-blind-safe style and figures that carry their alt text.
 
 * ``PALETTE`` is the Okabe-Ito palette (safe for the common colour-vision deficiencies);
-  ``MARKERS`` and ``LINESTYLES`` go with it so no series is told apart by colour alone.
+  ``MARKERS`` and ``LINESTYLES`` go with it so no series is told apart by colour alone
+  (defined in ``display.palette``, the one palette, and re-exported here).
 * :func:`new_figure` makes a matplotlib ``Figure`` (not registered with pyplot, so it is not
   shown twice) whose axes cycle through colour, marker and line style together.
 * :func:`figure_with_alt` turns a figure into a displayable object whose HTML is
@@ -25,7 +26,6 @@ import html
 import io
 import textwrap
 from dataclasses import dataclass
-from types import MappingProxyType
 from typing import Sequence
 
 from cycler import cycler
@@ -33,18 +33,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from genai_lab.checks import check_float, check_int, check_str
-
-# Okabe & Ito (2008), "Color Universal Design": black first, then orange, sky blue, bluish
-# green, yellow, blue, vermillion, reddish purple.
-PALETTE: tuple[str, ...] = ("#000000", "#E69F00", "#56B4E9", "#009E73",
-                            "#F0E442", "#0072B2", "#D55E00", "#CC79A7")
-# One marker and one line style per palette entry: series differ in shape as well as colour.
-MARKERS: tuple[str, ...] = ("o", "s", "^", "D", "v", "P", "X", "*")
-LINESTYLES: tuple[str, ...] = ("-", "--", "-.", ":", "-", "--", "-.", ":")
-# Named colours for the book's recurring meanings (train vs validation, right vs wrong).
-COLORS = MappingProxyType({"train": "#0072B2", "validation": "#D55E00", "baseline": "#000000",
-                          "right": "#009E73", "wrong": "#D55E00", "highlight": "#E69F00"})
-
+from genai_lab.display.palette import BORDER_COLORS, COLORS, LINESTYLES, MARKERS, PALETTE
 
 @dataclass(frozen=True)
 class FigureStyle:
@@ -168,7 +157,7 @@ def stage_diagram(labels: Sequence[str], *, title: str = "", highlight: int | No
     box_w = 0.8
     for i, label in enumerate(labels):
         chosen = i == highlight
-        ax.add_patch(_box(i + 0.1, box_w, _BOX_COLORS[i % len(_BOX_COLORS)], chosen))
+        ax.add_patch(_box(i + 0.1, box_w, BORDER_COLORS[i % len(BORDER_COLORS)], chosen))
         wrapped = "\n".join(textwrap.wrap(label, width=13, break_long_words=False))
         ax.text(i + 0.5, 0.5, f"{i + 1}\n{wrapped}", ha="center", va="center",
                 fontsize=style.font_size - 1,
@@ -183,10 +172,6 @@ def stage_diagram(labels: Sequence[str], *, title: str = "", highlight: int | No
     if highlight is not None:
         alt += f" Box {highlight + 1} ({labels[highlight]}) is highlighted."
     return fig, alt
-
-
-# Palette entries with enough contrast on white for a box border (no yellow, no sky blue).
-_BOX_COLORS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#000000")
 
 
 def _box(x: float, width: float, color: str, chosen: bool):
