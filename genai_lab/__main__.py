@@ -1,6 +1,6 @@
 """``python -m genai_lab`` runs the command line."""
 import sys
 
-from .cli import main
+from genai_lab.cli import main
 
 sys.exit(main())

@@ -17,6 +17,17 @@ import json
 import sys
 from typing import Any, Sequence
 
+from genai_lab.corpus import default_corpus
+from genai_lab.data import corpus_stats, load_text, stdlib_docstrings
+from genai_lab.display.table import to_jsonable
+from genai_lab.generate import DEFAULT_SAMPLING, generate
+from genai_lab.pipeline import pipeline_trace
+from genai_lab.predict import prediction_trace
+from genai_lab.pretrained import default_model, load_trained, train_default
+from genai_lab.record import EpochRecord
+from genai_lab.sampling import SamplingConfig
+from genai_lab.wordpiece import WordPieceTokenizer
+
 PROG = "genai-lab"
 
 
@@ -30,7 +41,6 @@ class _Parser(argparse.ArgumentParser):
 def _emit(args: argparse.Namespace, obj: Any) -> None:
     """Print ``obj`` as JSON (``--json``) or as its text rendering."""
     if args.json:
-        from .display.table import to_jsonable
         data = obj.to_dict() if hasattr(obj, "to_dict") else obj
         print(json.dumps(to_jsonable(data), indent=2))
     else:
@@ -40,7 +50,6 @@ def _emit(args: argparse.Namespace, obj: Any) -> None:
 # ---------------------------------------------------------------- subcommands
 
 def cmd_pipeline(args: argparse.Namespace) -> None:
-    from .pipeline import pipeline_trace
     stages = tuple(range(1, 6)) if args.full else (1, 2, 3)
     trace = pipeline_trace(n_samples=args.samples, seq_len=args.seq_len, dim=args.dim,
                            seed=args.seed, stages=stages)
@@ -48,8 +57,6 @@ def cmd_pipeline(args: argparse.Namespace) -> None:
 
 
 def cmd_corpus(args: argparse.Namespace) -> None:
-    from .corpus import default_corpus
-    from .data import corpus_stats, load_text, stdlib_docstrings
     if args.path:
         samples = load_text(args.path)
         source = str(args.path)
@@ -72,7 +79,6 @@ def cmd_corpus(args: argparse.Namespace) -> None:
 
 
 def cmd_tokenize(args: argparse.Namespace) -> None:
-    from .wordpiece import WordPieceTokenizer
     tok = (WordPieceTokenizer.from_vocab_file(args.vocab) if args.vocab
            else WordPieceTokenizer.course())
     tokens = tok.tokenize(args.text)
@@ -86,8 +92,9 @@ def cmd_tokenize(args: argparse.Namespace) -> None:
 
 
 def cmd_train(args: argparse.Namespace) -> None:
-    from .pretrained import train_default
-    from .train import TrainConfig
+    # The one import inside a function, and not to dodge a circle: only this command needs
+    # the trainer, so `generate` and `trace` run without loading it.
+    from genai_lab.train import TrainConfig
     config = TrainConfig(epochs=args.epochs, seed=args.seed, n_samples=args.samples,
                          batch_size=args.batch_size, progress=not args.json and not args.quiet)
     trained = train_default(config, save=args.save, on_epoch=None if args.json else _print_epoch)
@@ -101,21 +108,19 @@ def cmd_train(args: argparse.Namespace) -> None:
             print(f"saved checkpoint to {args.save}")
 
 
-def _print_epoch(record: Any) -> None:
+def _print_epoch(record: EpochRecord) -> None:
     print(f"epoch {record.epoch}: train loss {record.train_loss:.4f}, val loss "
           f"{record.val_loss:.4f}, accuracy {record.accuracy:.3f} - {record.observation}",
           flush=True)
 
 
 def _load_model(args: argparse.Namespace):
-    from .pretrained import default_model, load_trained
     if args.checkpoint:
         return load_trained(args.checkpoint)
     return default_model(progress=not args.json)
 
 
 def _sampling(args: argparse.Namespace):
-    from .sampling import SamplingConfig
     if args.greedy:
         return SamplingConfig(method="greedy")
     return SamplingConfig(method="sample", temperature=args.temperature, top_k=args.top_k,
@@ -124,7 +129,6 @@ def _sampling(args: argparse.Namespace):
 
 def cmd_generate(args: argparse.Namespace) -> None:
     sampling = _sampling(args)  # checks the numbers before any training starts
-    from .generate import generate
     trained = _load_model(args)
     gen = generate(trained.model, trained.tokenizer, args.text,
                    max_new_tokens=args.max_new_tokens, sampling=sampling, seed=args.seed)
@@ -137,7 +141,6 @@ def cmd_generate(args: argparse.Namespace) -> None:
 
 def cmd_trace(args: argparse.Namespace) -> None:
     sampling = _sampling(args)
-    from .predict import prediction_trace
     trained = _load_model(args)
     trace = prediction_trace(trained.model, trained.tokenizer, args.text,
                              sampling=sampling, seed=args.seed)
@@ -154,7 +157,6 @@ def _positive_float(text: str) -> float:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from .generate import DEFAULT_SAMPLING  # the course's default word selection
     parser = _Parser(prog=PROG, description="What Generative AI actually is: the course's "
                      "pipeline from the command line.")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)

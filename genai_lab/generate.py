@@ -20,6 +20,7 @@ grammar accepts, at the course's default sampling settings and across temperatur
 """
 from __future__ import annotations
 
+import html
 import warnings
 from dataclasses import dataclass, field
 
@@ -95,7 +96,6 @@ class Generation:
     def _repr_html_(self) -> str:
         if self.selections:
             return self.table()._repr_html_()
-        import html
         return f"<p><code>{html.escape(self.text)}</code> <small>({self._how()})</small></p>"
 
     def to_dict(self) -> dict:

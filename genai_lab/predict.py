@@ -21,9 +21,11 @@ from typing import Any
 import numpy as np
 
 from genai_lab.checks import check_int, check_str
-from genai_lab.sampling import SamplingConfig, Selection, select_next
-from genai_lab.softmax import softmax
+from genai_lab.display.palette import COLORS
 from genai_lab.display.table import Table, to_jsonable
+from genai_lab.generate import DEFAULT_SAMPLING, check_model_and_tokenizer
+from genai_lab.sampling import SamplingConfig, Selection, rank_by_probability, select_next
+from genai_lab.softmax import softmax
 
 #: How many embedding dimensions the trace shows (the first ones; the rest are elided).
 SHOWN_DIMS = 6
@@ -72,7 +74,7 @@ class PredictionTrace:
     def top(self, k: int = 10) -> list[tuple[str, float]]:
         """The k most likely next tokens and their probabilities (ties by lowest id)."""
         k = check_int("k", k, minimum=1)
-        order = np.lexsort((np.arange(self.probs.size), -self.probs))[:k]
+        order = rank_by_probability(self.probs)[:k]
         return [(self.vocab[i], float(self.probs[i])) for i in order]
 
     # -- renderings --
@@ -154,11 +156,11 @@ class PredictionTrace:
         probs = [p for _, p in pairs]
         fig = Figure(figsize=(max(4.0, 0.6 * len(words) + 1.5), 3.4), layout="constrained")
         ax = fig.subplots()
-        bars = ax.bar(range(len(words)), probs, color="#0072B2", edgecolor="black")
+        bars = ax.bar(range(len(words)), probs, color=COLORS["train"], edgecolor="black")
         for bar, word in zip(bars, words):
             if word == self.chosen:
                 bar.set_hatch("//")
-                bar.set_facecolor("#E69F00")
+                bar.set_facecolor(COLORS["highlight"])
                 ax.annotate("chosen", (bar.get_x() + bar.get_width() / 2, bar.get_height()),
                             ha="center", va="bottom", fontsize=8)
         ax.set_xticks(range(len(words)), words, rotation=45, ha="right")
@@ -234,7 +236,7 @@ def _layer_network(rec, tokens) -> LayerRecord:
 
 
 def _layer_softmax(probs, vocab, top, last_logits) -> LayerRecord:
-    order = np.lexsort((np.arange(probs.size), -probs))[:top]
+    order = rank_by_probability(probs)[:top]
     rows = [(rank + 1, vocab[i], int(i), float(last_logits[i]), float(probs[i]))
             for rank, i in enumerate(order)]
     covered = float(probs[order].sum())
@@ -277,8 +279,6 @@ def prediction_trace(model, tokenizer, text: str, sampling: SamplingConfig | Non
     The input is ``[CLS]`` + the text's tokens, cropped to the last ``block_size`` tokens;
     an empty text predicts the first word of a sentence.
     """
-    from genai_lab.generate import DEFAULT_SAMPLING, check_model_and_tokenizer
-
     check_model_and_tokenizer(model, tokenizer)
     text = check_str("text", text)
     seed = check_int("seed", seed, minimum=0)

@@ -65,8 +65,11 @@ def check_probs(probs: object, name: str = "probs") -> np.ndarray:
     return p
 
 
-def _ranked(p: np.ndarray) -> np.ndarray:
-    """Ids of ``p`` (V,) ordered by probability, highest first, equal probabilities by id."""
+def rank_by_probability(p: np.ndarray) -> np.ndarray:
+    """Ids of ``p`` (V,) ordered by probability, highest first, equal probabilities by id.
+
+    The one ranking of the course: top-k, top-p, the candidates of a selection and the
+    tables of the prediction trace all use it, so their tie rules agree."""
     return np.lexsort((np.arange(p.size), -p))  # (V,)
 
 
@@ -99,7 +102,7 @@ def top_k_filter(probs: object, k: int) -> np.ndarray:
 
 def _top_k(p: np.ndarray, k: int) -> np.ndarray:
     """:func:`top_k_filter` on an already checked (V,) distribution."""
-    return _keep_only(p, _ranked(p)[:k])
+    return _keep_only(p, rank_by_probability(p)[:k])
 
 
 def top_p_filter(probs: object, p: float) -> np.ndarray:
@@ -120,7 +123,7 @@ def _top_p(dist: np.ndarray, p: float) -> np.ndarray:
     """:func:`top_p_filter` on an already checked (V,) distribution and p in (0, 1]."""
     if p == 1.0:  # the tolerance below must not cut tails of probability < 1e-9
         return dist / dist.sum()
-    order = _ranked(dist)  # (V,)
+    order = rank_by_probability(dist)  # (V,)
     mass = np.cumsum(dist[order]) / dist.sum()  # (V,) cumulative mass of the ranked prefix
     n_keep = int(np.searchsorted(mass, p - TOP_P_TOLERANCE, side="left")) + 1
     return _keep_only(dist, order[: min(n_keep, dist.size)])
@@ -208,7 +211,7 @@ def select_next(logits: object, config: SamplingConfig, rng: np.random.Generator
     else:
         u = float(rng.random())
         token = _draw(probs, u)
-    top = _ranked(raw)[:n_candidates] if n_candidates else ()
+    top = rank_by_probability(raw)[:n_candidates] if n_candidates else ()
     candidates = tuple((int(i), float(raw[i]), float(probs[i])) for i in top)
     return Selection(token_id=token, method=config.method, temperature=config.temperature,
                      top_k=config.top_k, top_p=config.top_p, probs=probs, raw_probs=raw,

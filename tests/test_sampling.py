@@ -14,7 +14,8 @@ import numpy as np
 import pytest
 
 from genai_lab.sampling import (SamplingConfig, Selection, _draw, check_probs, greedy,
-                                sample_from, select_next, top_k_filter, top_p_filter)
+                                rank_by_probability, sample_from, select_next, top_k_filter,
+                                top_p_filter)
 from genai_lab.softmax import softmax
 
 N_DRAWS = 20000
@@ -146,6 +147,15 @@ def test_top_p_support_and_boundary():
     np.testing.assert_allclose(top_p_filter(p, 1.0), p)
     tiny = np.array([1 - 1e-12, 1e-12])  # p = 1 keeps even a negligible tail
     assert support(top_p_filter(tiny, 1.0)) == {0, 1}
+
+
+def test_rank_by_probability_breaks_ties_by_id_in_long_vectors():
+    # 40 entries in 3 tied levels: numpy's default argsort is not stable at this length.
+    p = np.array([0.01, 0.04, 0.02] * 13 + [0.04])
+    p = p / p.sum()
+    expected = sorted(range(p.size), key=lambda i: (-p[i], i))
+    assert rank_by_probability(p).tolist() == expected
+    assert rank_by_probability(np.array([0.2, 0.5, 0.3])).tolist() == [1, 2, 0]
 
 
 def test_top_p_ties_rank_by_id():
