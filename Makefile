@@ -60,8 +60,9 @@ lab: $(STAMP)
 benchmark: $(STAMP)
 	$(PY) benchmarks/bench_model.py
 
-# Teachers: write the four assignments' source notebooks and the student versions
-# (assignments/release/). See assignments/README.md for release, collect and feedback.
+# Teachers: write every assignment's source notebook from its spec
+# (scripts/assignments/specs/<name>.py) and the student versions (assignments/release/).
+# See assignments/README.md for release, collect and feedback.
 assignments: $(STAMP)
 	bash assignments/course.sh generate
 

@@ -60,7 +60,7 @@ def main() -> None:
             seconds = time.perf_counter() - started
             runs[workers] = (seconds, len(pairs), snapshot(course), report)
     (s1, n, snap1, rep1), (sn, _, snapn, _) = runs[1], runs[args.workers]
-    per = [r["seconds"] for r in rep1.results]
+    per = [r.seconds for r in rep1.results]
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"machine: {os.cpu_count()} CPUs, load average now {load}, sandbox mode: {mode}")
     print(f"class: {args.students} students x {n // max(args.students, 1)} assignments = "

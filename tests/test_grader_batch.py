@@ -20,6 +20,7 @@ from assignments.grader import (Course, SandboxConfig, Settings, Timeouts,  # no
                                 default_hide, detect_mode, grade_batch, snapshot)
 from assignments.grader import fabricate as F  # noqa: E402
 from assignments.grader.gradebook import results_in  # noqa: E402
+from assignments.grader.result import read_result  # noqa: E402
 
 SOURCE = ROOT / "assignments" / "source"
 ASSIGNMENTS = sorted(p.name for p in SOURCE.iterdir() if p.is_dir() and any(p.glob("*.ipynb")))
@@ -45,13 +46,12 @@ def settings(root: Path) -> Settings:
 
 
 def scores(course: Course) -> dict:
-    from assignments.grader.grade import read_result
     out = {}
     for path in results_in(course.results):
         r = read_result(path)
-        out[r["student"], r["assignment"]] = (r["score"], r["flags"],
-                                              [c["score"] for nb in r["notebooks"].values()
-                                               for c in nb["cells"]])
+        out[r.student, r.assignment] = (r.score, r.flags,
+                                        [c.score for nb in r.notebooks.values()
+                                         for c in nb.cells])
     return out
 
 
@@ -120,8 +120,8 @@ def test_a_crash_on_one_submission_never_stops_the_others(tmp_path, monkeypatch)
     monkeypatch.setattr(batch, "grade_submission", flaky)
     pairs = [("wrong", ASSIGNMENTS[0]), ("reference", ASSIGNMENTS[0])]
     report = batch.grade_batch(course, pairs, settings(course.root), workers=2, progress=False)
-    by_student = {r["student"]: r for r in report.results}
-    assert by_student["reference"]["score"] == by_student["reference"]["max_score"]
+    by_student = {r.student: r for r in report.results}
+    assert by_student["reference"].score == by_student["reference"].max_score
     crashed = by_student["wrong"]
-    assert crashed["score"] == 0 and any("grading failed" in f for f in crashed["flags"])
-    assert all(c["score"] == 0 for nb in crashed["notebooks"].values() for c in nb["cells"])
+    assert crashed.score == 0 and any("grading failed" in f for f in crashed.flags)
+    assert all(c.score == 0 for nb in crashed.notebooks.values() for c in nb.cells)

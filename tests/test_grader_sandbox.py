@@ -14,9 +14,13 @@ sys.path.insert(0, str(ROOT))
 
 from assignments.grader import SandboxConfig, Timeouts, default_hide, detect_mode  # noqa: E402
 from assignments.grader.codec import CodecError, decode, encode  # noqa: E402
-from assignments.grader.execute import Bridge, Remote  # noqa: E402
+from assignments.grader.execute import HIDDEN_FAILED, NotebookRun  # noqa: E402
+from assignments.grader.feedback import feedback_html  # noqa: E402
+from assignments.grader.bridge import Bridge, Remote  # noqa: E402
 from assignments.grader.notebook import load_cells, rebuild, NotebookError  # noqa: E402
-from assignments.grader.sandbox import Sandbox, _keep_paths  # noqa: E402
+from assignments.grader.result import NotebookResult, SubmissionResult  # noqa: E402
+from assignments.grader.isolation import keep_paths  # noqa: E402
+from assignments.grader.sandbox import Sandbox  # noqa: E402
 
 COURSE = ROOT / "assignments"
 MODE = detect_mode()
@@ -146,7 +150,7 @@ def test_sandbox_hides_the_course_and_keeps_writes_inside():
         report = decode(box.request({"op": "get", "name": "report"}, 30)["value"])
     finally:
         box.close()
-    kept = {Path(k).relative_to(top).parts[0] for k in _keep_paths() for top in ("/root", "/home")
+    kept = {Path(k).relative_to(top).parts[0] for k in keep_paths() for top in ("/root", "/home")
             if k.startswith(top + "/")}
     for path, seen in report["found"].items():
         # nothing readable, except the Python installation the sandbox runs on
@@ -182,7 +186,7 @@ def test_timeouts_interrupt_and_kill():
         f, g = bridge.get("f"), bridge.get("g")
         with pytest.raises(ValueError, match="bad 3"):
             g(3)
-        from assignments.grader.execute import StudentTimeout
+        from assignments.grader.bridge import StudentTimeout
         with pytest.raises(StudentTimeout):
             f()
         assert box.dead_reason is None           # interrupted (KeyboardInterrupt), still alive
@@ -209,8 +213,6 @@ HIDDEN_TEACHER = [
 
 @pytest.mark.skipif(MODE == "none", reason="covered by test_weak_sandbox_is_refused")
 def test_failing_hidden_tests_show_no_code_and_no_message():
-    from assignments.grader.execute import HIDDEN_FAILED, NotebookRun
-    from assignments.grader.feedback import feedback_html
     teacher = load_cells(_nb(*HIDDEN_TEACHER))
     memorised = load_cells(_nb(("code", "def f(x):\n    return 1", T_ANS)))
     correct = load_cells(_nb(("code", "def f(x):\n    return x * x", T_ANS)))
@@ -223,13 +225,14 @@ def test_failing_hidden_tests_show_no_code_and_no_message():
             outcomes[name] = run.run(rebuild(teacher, student).cells)
         finally:
             box.close()
-    assert [c["score"] for c in outcomes["correct"]] == [2.0, 2.0]
+    assert [c.score for c in outcomes["correct"]] == [2.0, 2.0]
     memo = outcomes["memorised"]
-    assert [c["score"] for c in memo] == [0.0, 0.0]
-    assert [c["feedback"] for c in memo] == [HIDDEN_FAILED, HIDDEN_FAILED]
-    page = feedback_html({"assignment": "a", "notebooks": {"nb": {"cells": memo}}}, "nb")
+    assert [c.score for c in memo] == [0.0, 0.0]
+    assert [c.feedback for c in memo] == [HIDDEN_FAILED, HIDDEN_FAILED]
+    page = feedback_html(SubmissionResult("s", "a", "1", "", 0.0,
+                                          {"nb": NotebookResult("graded", memo)}), "nb")
     assert "SECRET" not in page and "7391" not in page
-    visible = outcomes["wrong"][0]["feedback"]              # a visible failure: its own text
+    visible = outcomes["wrong"][0].feedback                # a visible failure: its own text
     assert "f(1) should be 1" in visible and "assert f(1) == 1" in visible
     assert "SECRET" not in visible and "7391" not in visible
 

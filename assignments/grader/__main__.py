@@ -17,12 +17,15 @@ import sys
 from pathlib import Path
 
 from .batch import grade_batch, summary_table
+from .bridge import Timeouts
+from .codec import decode
 from .course import Course
-from .execute import Timeouts
 from .feedback import write_feedback
-from .grade import Settings, read_result
+from .grade import Settings
 from .gradebook import load_results, results_in
-from .sandbox import Limits, SandboxConfig, default_hide, detect_mode
+from .isolation import Limits, SandboxConfig, default_hide, detect_mode, keep_paths
+from .result import read_result
+from .sandbox import Sandbox
 
 
 _PROBE = """
@@ -44,8 +47,6 @@ seen["uid"] = os.getuid()
 
 def _check(course: Course, cfg: SandboxConfig) -> int:
     """Start one sandbox and report which sensitive paths its code can read."""
-    from .codec import decode
-    from .sandbox import Sandbox, _keep_paths
     paths = [str(course.root / "source"), str(course.root / "gradebook.db"),
              str(course.root / "submitted"), str(course.results), *cfg.hide]
     box = Sandbox(cfg, 0, {})
@@ -58,7 +59,7 @@ def _check(course: Course, cfg: SandboxConfig) -> int:
     bad = 0
     for key, value in seen.items():
         if isinstance(value, list):         # a folder: only the Python installation may show
-            kept = {Path(k).relative_to(key).parts[0] for k in _keep_paths()
+            kept = {Path(k).relative_to(key).parts[0] for k in keep_paths()
                     if k.startswith(key.rstrip("/") + "/")}
             extra = sorted(set(value) - kept)
             value = f"READABLE: {extra}" if extra else \

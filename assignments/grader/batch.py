@@ -19,13 +19,14 @@ import sys
 import time
 
 from .course import Course
-from .grade import Settings, crashed_result, grade_submission, read_result, write_result
+from .grade import Settings, crashed_result, grade_submission
 from .gradebook import load_results
+from .result import SubmissionResult, read_result, write_result
 
 
 @dataclasses.dataclass
 class BatchReport:
-    results: list[dict]          # one result per submission, sorted by (assignment, student)
+    results: list[SubmissionResult]   # one per submission, sorted by (assignment, student)
     graded: int                  # submissions graded in this run
     reused: int                  # submissions whose current result was already on disk
     seconds: float               # wall-clock time of the whole run
@@ -57,7 +58,7 @@ def grade_batch(course: Course, pairs: list[tuple[str, str]], settings: Settings
     for student, assignment in pairs:
         old = read_result(course.result_path(student, assignment))
         prints[student, assignment] = course.fingerprint(student, assignment, key)
-        if old is None or old["fingerprint"] != prints[student, assignment]:
+        if old is None or old.fingerprint != prints[student, assignment]:
             todo.append((student, assignment))
     bar = None
     if progress:
@@ -92,7 +93,7 @@ def grade_batch(course: Course, pairs: list[tuple[str, str]], settings: Settings
                 free_slots.append(slot)
                 path = course.result_path(student, assignment)
                 done = read_result(path)
-                if done is None or done["fingerprint"] != prints[student, assignment]:
+                if done is None or done.fingerprint != prints[student, assignment]:
                     reason = "grading took too long" if overdue else \
                         f"the grading process ended with code {proc.exitcode}"
                     write_result(path, crashed_result(course, student, assignment,
@@ -105,19 +106,19 @@ def grade_batch(course: Course, pairs: list[tuple[str, str]], settings: Settings
         if bar:
             bar.close()
     results = [read_result(course.result_path(s, a)) for s, a in pairs]
-    results = sorted((r for r in results if r), key=lambda r: (r["assignment"], r["student"]))
+    results = sorted((r for r in results if r), key=lambda r: (r.assignment, r.student))
     if load and results:
         load_results(course, results)
     return BatchReport(results, len(todo), len(pairs) - len(todo), time.monotonic() - started)
 
 
-def summary_table(results: list[dict]) -> str:
+def summary_table(results: list[SubmissionResult]) -> str:
     """One line per submission: student, assignment, score/max, seconds, flags and notes."""
     rows = [("student", "assignment", "score", "seconds", "suspicious / notes")]
     for r in results:
-        marks = "; ".join(r["flags"] + [f"({n})" for n in r["notes"]]) or "-"
-        rows.append((r["student"], r["assignment"], f"{r['score']:g}/{r['max_score']:g}",
-                     f"{r['seconds']:.1f}", marks[:200]))
+        marks = "; ".join([*r.flags, *(f"({n})" for n in r.notes)]) or "-"
+        rows.append((r.student, r.assignment, f"{r.score:g}/{r.max_score:g}",
+                     f"{r.seconds:.1f}", marks[:200]))
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
     lines = ["  ".join(c.ljust(w) for c, w in zip(row[:4], widths)) + "  " + row[4]
              for row in rows]

@@ -1,22 +1,18 @@
-"""Grade one notebook: student code in the sandbox, teacher tests in this (trusted) process.
+"""The notebook run: student cells in the sandbox, teacher tests here, each test scored.
 
 The student's cells run in the sandboxed interpreter. Each test cell runs HERE, in a
 namespace that holds only the teacher's code and pristine modules; every name the test
-uses that the teacher did not define (``softmax``, ``vocab``...) is fetched from the
-sandbox just before the cell runs: data arrives as fresh values of exact types (see
-``codec``), functions and other objects as ``Remote`` proxies whose calls are executed in
-the sandbox and whose results are data again. So no student code ever runs in this
-process: patching ``np.allclose``, builtins, IPython hooks, ``sys.settrace`` or ``atexit``
-in the sandbox cannot touch the tests, and an object that "equals everything" arrives as
-a proxy that refuses comparisons.
+uses that the teacher did not define (``softmax``, ``vocab``...) is fetched through the
+``Bridge`` just before the cell runs. So no student code ever runs in this process:
+patching ``np.allclose``, builtins, IPython hooks, ``sys.settrace`` or ``atexit`` in the
+sandbox cannot touch the tests. Scoring follows nbgrader's rules (an error or any stderr
+output scores 0), except that a final ``False`` value scores 0 too.
 """
 from __future__ import annotations
 
 import ast
-import contextlib
-import io
 import builtins
-import dataclasses
+import contextlib
 import linecache
 import signal
 import time
@@ -24,212 +20,15 @@ import traceback
 
 import numpy as np
 
-from .codec import CodecError, decode, encode
+from .bridge import BoundedText, Bridge, StudentDied, StudentError, StudentTimeout, Timeouts
 from .notebook import HIDDEN_BEGIN, HIDDEN_END, Cell
+from .result import CellResult
 from .sandbox import Sandbox, SandboxDied, SandboxTimeout
 
 HIDDEN_FAILED = "hidden test failed"
 
 
-@dataclasses.dataclass(frozen=True)
-class Timeouts:
-    """Wall-clock limits (seconds)."""
-    cell: float = 30.0          # one student cell, or one test cell (like nbgrader's default)
-    notebook: float = 300.0     # the whole notebook
-    start: float = 60.0         # starting the sandbox and its first reply
-
-
-class StudentError(Exception):
-    """An exception raised by student code whose type is not a plain builtin error."""
-
-
-class StudentTimeout(Exception):
-    """Student code called by a test did not return in time."""
-
-
-class StudentDied(Exception):
-    """The student's process is gone; nothing of it can be called any more."""
-
-
-_PASS_THROUGH = {n: getattr(builtins, n) for n in (
-    "ArithmeticError", "AttributeError", "EOFError", "FloatingPointError", "IndexError",
-    "KeyError", "LookupError", "MemoryError", "NameError", "NotImplementedError",
-    "OverflowError", "RecursionError", "RuntimeError", "TypeError", "UnicodeError",
-    "ValueError", "ZeroDivisionError", "OSError", "FileNotFoundError")}
-
-
-# Builtins that would hand the sandbox the trusted process if a test passed them as a
-# callback: refused outright.
-_NEVER_CALLBACK = tuple(getattr(builtins, n) for n in (
-    "eval", "exec", "compile", "open", "__import__", "getattr", "setattr", "delattr",
-    "globals", "locals", "vars", "input", "breakpoint", "help"))
-
-
-class Bridge:
-    """Talks to the sandbox on behalf of the tests, with a deadline per test cell."""
-
-    def __init__(self, sandbox: Sandbox, timeouts: Timeouts):
-        self.sandbox, self.timeouts = sandbox, timeouts
-        self.deadline = float("inf")
-        self.callbacks: list = []      # trusted functions passed to student code, by id
-
-    def _handle_of(self, value):
-        """How a non-data argument travels: a student object back as its handle, a
-        trusted function as a callback id (it will run here, never in the sandbox)."""
-        if type(value) is Remote:
-            return ["h", object.__getattribute__(value, "_key"),
-                    object.__getattribute__(value, "_type")]
-        if callable(value) and not any(value is f for f in _NEVER_CALLBACK):
-            self.callbacks.append(value)
-            return ["k", len(self.callbacks) - 1]
-        raise CodecError(f"cannot send a value of type {type(value).__name__} to student code")
-
-    def _run_callback(self, msg: dict) -> dict:
-        try:
-            fn = self.callbacks[msg["callback"]]
-            args = [decode(a, self._remote) for a in msg.get("args", [])]
-            kwargs = {str(k): decode(v, self._remote) for k, v in msg.get("kwargs", {}).items()}
-            with contextlib.redirect_stdout(_Bounded()):
-                value = fn(*args, **kwargs)
-            return {"value": encode(value, handle_of=self._handle_of)}
-        except Exception as exc:       # noqa: BLE001 - reported to the student code
-            return {"exc": f"{type(exc).__name__}"}
-
-    def _ask(self, msg: dict) -> dict:
-        left = min(self.timeouts.cell, self.deadline - time.monotonic())
-        if left <= 0:
-            raise StudentTimeout("the test cell ran out of time")
-        try:
-            return self.sandbox.request(msg, left, on_callback=self._run_callback)
-        except SandboxTimeout:
-            raise StudentTimeout(f"student code did not return within {left:.0f} s") from None
-        except SandboxDied as exc:
-            raise StudentDied(str(exc)) from None
-
-    def _value(self, reply: dict):
-        if "exc" in reply:
-            exc = reply["exc"] if isinstance(reply["exc"], dict) else {}
-            message = str(exc.get("message", ""))[:2000]
-            for name in exc.get("types", []) if isinstance(exc.get("types"), list) else []:
-                if name in _PASS_THROUGH:
-                    raise _PASS_THROUGH[name](message)
-            raise StudentError(message)
-        try:
-            return decode(reply.get("value"), self._remote)
-        except (CodecError, ValueError, TypeError, OverflowError, RecursionError) as exc:
-            raise StudentError(f"the student's value could not be read: {exc}") from None
-
-    def _remote(self, key: int, type_name: str) -> "Remote":
-        return Remote(self, key, type_name)
-
-    def get(self, name: str):
-        reply = self._ask({"op": "get", "name": name})
-        if reply.get("missing"):
-            raise NameError(name)
-        return self._value(reply)
-
-    def op(self, op: str, target: "Remote", **fields):
-        return self._value(self._ask({"op": op, "target": ["h", target._key, target._type],
-                                      **fields}))
-
-    def call(self, target: "Remote", args: tuple, kwargs: dict):
-        def enc(v):
-            return encode(v, handle_of=self._handle_of)
-        try:
-            enc_args = [enc(a) for a in args]
-            enc_kwargs = {str(k): enc(v) for k, v in kwargs.items()}
-        except CodecError as exc:
-            raise TypeError(f"cannot pass this value to student code: {exc}") from None
-        reply = self._ask({"op": "call", "target": ["h", target._key, target._type],
-                           "args": enc_args, "kwargs": enc_kwargs})
-        result = self._value(reply)
-        _write_back(args, kwargs, reply.get("writeback"), self._remote)
-        return result
-
-
-def _write_back(args, kwargs, writeback, make_handle):
-    """Mirror in-place changes the student made to array/list/dict/Generator arguments."""
-    if not isinstance(writeback, list):
-        return
-    for item in writeback:
-        try:
-            where, data = item
-            orig = args[where] if type(where) is int else kwargs[where]
-            new = decode(data, make_handle)
-            if type(orig) is not type(new):
-                continue
-            if type(orig).__name__ == "ndarray":
-                if orig.shape == new.shape and orig.dtype == new.dtype and orig.flags.writeable:
-                    orig[...] = new
-            elif type(orig) is list:
-                orig[:] = new
-            elif type(orig) is dict:
-                orig.clear()
-                orig.update(new)
-            elif type(orig).__name__ == "Generator":
-                orig.bit_generator.state = new.bit_generator.state
-        except (ValueError, TypeError, KeyError, IndexError, CodecError):
-            continue
-
-
-class Remote:
-    """An object that lives in the student's sandbox. Calls and attribute reads go there;
-    comparisons, truth tests and numeric conversion are refused, so it never passes for
-    data."""
-    __slots__ = ("_bridge", "_key", "_type")
-
-    def __init__(self, bridge, key, type_name):
-        object.__setattr__(self, "_bridge", bridge)
-        object.__setattr__(self, "_key", key)
-        object.__setattr__(self, "_type", type_name)
-
-    def __call__(self, *args, **kwargs):
-        return self._bridge.call(self, args, kwargs)
-
-    def __getattr__(self, name):
-        if name.startswith("__"):
-            raise AttributeError(name)
-        return self._bridge.op("getattr", self, name=name)
-
-    def __setattr__(self, name, value):
-        raise TypeError("tests cannot modify student objects")
-
-    def __getitem__(self, key):
-        try:
-            enc = encode(key, handle_of=self._bridge._handle_of)
-        except CodecError as exc:
-            raise TypeError(str(exc)) from None
-        return self._bridge.op("getitem", self, key=enc)
-
-    def __len__(self):
-        n = self._bridge.op("len", self)
-        if type(n) is not int:
-            raise TypeError("len() of a student object did not return an int")
-        return n
-
-    def __iter__(self):
-        items = self._bridge.op("list", self)
-        if type(items) is not list:
-            raise TypeError("iterating a student object did not give a list")
-        return iter(items)
-
-    def _refuse(self, *_args, **_kwargs):
-        raise TypeError(f"a student object of type {self._type!r} is not a plain value "
-                        f"(expected e.g. an int, float, str, list or numpy array)")
-
-    __eq__ = __ne__ = __lt__ = __le__ = __gt__ = __ge__ = _refuse
-    __bool__ = __float__ = __int__ = __index__ = __complex__ = __array__ = _refuse
-    __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = _refuse
-    __truediv__ = __rtruediv__ = __abs__ = __neg__ = __contains__ = _refuse
-    __hash__ = object.__hash__
-
-    def __repr__(self):
-        return f"<student {self._type}>"
-
-
-# ---- the notebook run ---------------------------------------------------------------------
-
-def _bound_names(tree: ast.AST) -> set[str]:
+def bound_names(tree: ast.AST) -> set[str]:
     names = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
@@ -242,11 +41,11 @@ def _bound_names(tree: ast.AST) -> set[str]:
     return names
 
 
-def _loaded_names(tree: ast.AST) -> set[str]:
+def loaded_names(tree: ast.AST) -> set[str]:
     return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
 
 
-def _segments(source: str) -> list[tuple[bool, str]]:
+def segments(source: str) -> list[tuple[bool, str]]:
     """Split a test cell into (hidden, code) parts at the hidden-test markers."""
     parts, current, hidden = [], [], False
     for line in source.splitlines(keepends=True):
@@ -276,13 +75,29 @@ class _StderrOutput(Exception):
     """The test wrote to stderr: like nbgrader, this scores 0."""
 
 
-class _Bounded(io.StringIO):
-    """A StringIO that stops growing after 100 000 characters."""
+def failure_feedback(exc: BaseException, hidden: bool) -> str:
+    """What the student sees of a failed test: a visible part's traceback (test frames
+    only) and message, or only ``HIDDEN_FAILED`` when a hidden part failed."""
+    tb = traceback.extract_tb(exc.__traceback__)
+    if hidden or any(f.filename.startswith("<hidden ") for f in tb):
+        return HIDDEN_FAILED
+    lines = traceback.format_list([f for f in tb if f.filename.startswith("<test ")])
+    if isinstance(exc, _StderrOutput):
+        lines.append(f"the test wrote to stderr:\n{str(exc)[:2000]}")
+    else:
+        lines.append(f"{type(exc).__name__}: {str(exc)[:2000]}")
+    return "".join(lines)
 
-    def write(self, text):
-        if self.tell() < 100_000:
-            super().write(str(text)[:100_000])
-        return len(text)
+
+def credit(last_value, points: float) -> float:
+    """The score of a test cell that ran without error, given its last expression's value:
+    full points, except a False (0) or a number (clipped to [0, points], NaN gives 0)."""
+    if type(last_value) is bool or isinstance(last_value, np.bool_):
+        return points if last_value else 0.0        # stricter than nbgrader
+    if type(last_value) in (int, float) or isinstance(last_value, (np.integer, np.floating)):
+        value = float(last_value)
+        return min(max(value, 0.0), points) if value == value else 0.0
+    return points
 
 
 def _alarm(_signum, _frame):
@@ -328,7 +143,7 @@ class NotebookRun:
 
     # trusted side ---------------------------------------------------------------------------
     def _import_student_names(self, tree: ast.AST) -> None:
-        for name in sorted(_loaded_names(tree) - self.teacher_names):
+        for name in sorted(loaded_names(tree) - self.teacher_names):
             if name in self.ns and name not in self._student_names:
                 continue
             if hasattr(builtins, name):
@@ -353,7 +168,7 @@ class NotebookRun:
                 pass
         try:
             tree = ast.parse(cell.source)
-            with contextlib.redirect_stdout(_Bounded()), contextlib.redirect_stderr(_Bounded()):
+            with contextlib.redirect_stdout(BoundedText()), contextlib.redirect_stderr(BoundedText()):
                 exec(compile(tree, f"<setup {cell.grade_id}>", "exec"), self.ns)
         except SyntaxError:
             pass                     # IPython magics etc.: supported on the student side only
@@ -361,79 +176,61 @@ class NotebookRun:
             self.notes.append(f"setup cell {cell.grade_id} failed in the grader: "
                               f"{type(exc).__name__}")
         else:
-            self.teacher_names |= _bound_names(tree)
+            self.teacher_names |= bound_names(tree)
 
-    def run_test(self, cell: Cell) -> dict:
+    def _score_parts(self, cell: Cell, parts: list[tuple[bool, str]]) -> tuple[float, str]:
+        """Run the visible and hidden parts of a test cell: (score, feedback).
+
+        Raises ``_CellTimeout`` when the alarm of ``run_test`` goes off."""
+        last_value = None
+        for i, (hidden, code) in enumerate(parts):
+            name = f"<{'hidden' if hidden else 'test'} {cell.grade_id} part {i + 1}>"
+            tree = ast.parse(code)
+            self.teacher_names |= bound_names(tree)
+            self._import_student_names(tree)
+            if not hidden:
+                linecache.cache[name] = (len(code), None, code.splitlines(True), name)
+            last = None
+            if i == len(parts) - 1 and tree.body and isinstance(tree.body[-1], ast.Expr):
+                last = ast.Expression(tree.body.pop().value)
+            out, err = BoundedText(), BoundedText()
+            try:
+                with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+                    exec(compile(tree, name, "exec"), self.ns)
+                    if last is not None:
+                        last_value = eval(compile(last, name, "eval"), self.ns)
+                if err.getvalue():
+                    # nbgrader's rule: output on stderr (an error report, a warning)
+                    # costs the cell its points.
+                    raise _StderrOutput(err.getvalue())
+            except _CellTimeout:
+                raise
+            except BaseException as exc:  # noqa: BLE001 - any failure of the test
+                return 0.0, failure_feedback(exc, hidden)
+        score = credit(last_value, cell.points)
+        return score, "passed" if score else "the test returned no credit"
+
+    def run_test(self, cell: Cell) -> CellResult:
         started = time.monotonic()
         self.bridge.deadline = started + self.timeouts.cell
-        result = {"grade_id": cell.grade_id, "points": cell.points, "score": 0.0,
-                  "status": "failed", "feedback": ""}
-        segments = _segments(cell.source)
-        hidden_failed = False
+        parts = segments(cell.source)
         previous = signal.signal(signal.SIGALRM, _alarm)
         signal.setitimer(signal.ITIMER_REAL, self.timeouts.cell + 5)
-        last_value = None
         try:
-            for i, (hidden, code) in enumerate(segments):
-                name = f"<{'hidden' if hidden else 'test'} {cell.grade_id} part {i + 1}>"
-                tree = ast.parse(code)
-                self.teacher_names |= _bound_names(tree)
-                self._import_student_names(tree)
-                if not hidden:
-                    linecache.cache[name] = (len(code), None, code.splitlines(True), name)
-                last = None
-                if i == len(segments) - 1 and tree.body and isinstance(tree.body[-1], ast.Expr):
-                    last = ast.Expression(tree.body.pop().value)
-                out, err = _Bounded(), _Bounded()
-                try:
-                    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-                        exec(compile(tree, name, "exec"), self.ns)
-                        if last is not None:
-                            last_value = eval(compile(last, name, "eval"), self.ns)
-                    if err.getvalue():
-                        # nbgrader's rule: output on stderr (an error report, a warning)
-                        # costs the cell its points.
-                        raise _StderrOutput(err.getvalue())
-                except _CellTimeout:
-                    raise
-                except BaseException as exc:  # noqa: BLE001 - any failure of the test
-                    tb = traceback.extract_tb(exc.__traceback__)
-                    if hidden or any(f.filename.startswith("<hidden ") for f in tb):
-                        hidden_failed = True
-                        result["feedback"] = HIDDEN_FAILED
-                    else:
-                        frames = [f for f in tb if f.filename.startswith("<test ")]
-                        lines = traceback.format_list(frames)
-                        if isinstance(exc, _StderrOutput):
-                            lines.append(f"the test wrote to stderr:\n{str(exc)[:2000]}")
-                        else:
-                            lines.append(f"{type(exc).__name__}: {str(exc)[:2000]}")
-                        result["feedback"] = "".join(lines)
-                    result["status"] = "failed"
-                    return result
-            score = cell.points
-            if type(last_value) is bool or isinstance(last_value, np.bool_):
-                score = cell.points if last_value else 0.0        # stricter than nbgrader
-            elif type(last_value) in (int, float) or isinstance(last_value, (np.integer,
-                                                                             np.floating)):
-                value = float(last_value)
-                score = min(max(value, 0.0), cell.points) if value == value else 0.0
-            result.update(score=score, status="passed" if score else "failed",
-                          feedback="passed" if score else "the test returned no credit")
-            return result
+            score, feedback = self._score_parts(cell, parts)
         except _CellTimeout:
-            result["feedback"] = HIDDEN_FAILED if hidden_failed or any(
-                h for h, _ in segments) else "the test timed out"
+            score = 0.0
+            feedback = HIDDEN_FAILED if any(h for h, _ in parts) else "the test timed out"
             self.notes.append(f"test {cell.grade_id} timed out")
             self.sandbox.dead_reason = "a test timed out"
             self.sandbox.kill()
-            return result
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, previous)
-            result["seconds"] = round(time.monotonic() - started, 3)
+        return CellResult(cell.grade_id, cell.points, score, "passed" if score else "failed",
+                          feedback, round(time.monotonic() - started, 3))
 
-    def run(self, cells: tuple[Cell, ...]) -> list[dict]:
+    def run(self, cells: tuple[Cell, ...]) -> tuple[CellResult, ...]:
         self._student_names = set()
         self._death_reported = False
         deadline = time.monotonic() + self.timeouts.notebook
@@ -454,7 +251,7 @@ class NotebookRun:
                         self.flags.append(f"student process died during test "
                                           f"{cell.grade_id}: {reason}")
             elif cell.kind == "manual":
-                results.append({"grade_id": cell.grade_id, "points": cell.points, "score": None,
-                                "status": "manual", "feedback": "graded by the teacher"})
+                results.append(CellResult(cell.grade_id, cell.points, None, "manual",
+                                          "graded by the teacher"))
             self._death_reported = bool(self.sandbox.dead_reason)
-        return results
+        return tuple(results)

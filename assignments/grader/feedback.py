@@ -11,38 +11,38 @@ import shutil
 from pathlib import Path
 
 from .course import Course
+from .result import SubmissionResult
 
 
-def feedback_html(result: dict, notebook: str) -> str:
-    nb = result["notebooks"][notebook]
+def feedback_html(result: SubmissionResult, notebook: str) -> str:
+    nb = result.notebooks[notebook]
     rows = []
-    for cell in nb["cells"]:
-        score = "-" if cell["score"] is None else f"{cell['score']:g}"
-        rows.append(f"<tr><td>{html.escape(cell['grade_id'])}</td><td>{score} / "
-                    f"{cell['points']:g}</td><td><pre>{html.escape(cell['feedback'])}</pre>"
+    for cell in nb.cells:
+        score = "-" if cell.score is None else f"{cell.score:g}"
+        rows.append(f"<tr><td>{html.escape(cell.grade_id)}</td><td>{score} / "
+                    f"{cell.points:g}</td><td><pre>{html.escape(cell.feedback)}</pre>"
                     f"</td></tr>")
-    got = sum(c["score"] or 0 for c in nb["cells"])
-    out_of = sum(c["points"] for c in nb["cells"])
+    assignment = html.escape(result.assignment)
     return ("<!DOCTYPE html><html><head><meta charset='utf-8'><title>Feedback: "
-            f"{html.escape(result['assignment'])}/{html.escape(notebook)}</title></head><body>"
-            f"<h1>{html.escape(result['assignment'])} / {html.escape(notebook)}</h1>"
-            f"<p>Score: {got:g} / {out_of:g}</p><table border='1'>"
+            f"{assignment}/{html.escape(notebook)}</title></head><body>"
+            f"<h1>{assignment} / {html.escape(notebook)}</h1>"
+            f"<p>Score: {nb.score:g} / {nb.max_score:g}</p><table border='1'>"
             "<tr><th>test</th><th>points</th><th>result</th></tr>" + "".join(rows) +
             "</table></body></html>")
 
 
-def write_feedback(course: Course, result: dict) -> list[Path]:
+def write_feedback(course: Course, result: SubmissionResult) -> list[Path]:
     """feedback/<student>/<assignment>/<notebook>.html (+ the files ``nbgrader
     release_feedback`` needs, copied from the submission)."""
-    folder = course.root / "feedback" / result["student"] / result["assignment"]
+    folder = course.root / "feedback" / result.student / result.assignment
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for name in result["notebooks"]:
+    for name in result.notebooks:
         path = folder / f"{name}.html"
         path.write_text(feedback_html(result, name))
         written.append(path)
     for extra in ("timestamp.txt", "submission_secret.txt"):
-        src = course.submitted(result["student"], result["assignment"]) / extra
+        src = course.submitted(result.student, result.assignment) / extra
         if src.is_file():
             shutil.copyfile(src, folder / extra)
     return written

@@ -1,18 +1,18 @@
-"""Grade one submission (all notebooks of one student's assignment) into a result dict,
-and write results atomically."""
+"""Grade one submission (all notebooks of one student's assignment) into a ``SubmissionResult``."""
 from __future__ import annotations
 
 import dataclasses
 import json
-import os
-import tempfile
 import time
 from pathlib import Path
 
+from .bridge import Timeouts
 from .course import GRADER_VERSION, Course
-from .execute import NotebookRun, Timeouts
+from .execute import NotebookRun
+from .isolation import SandboxConfig
 from .notebook import NotebookError, load_cells, rebuild, teacher_cells
-from .sandbox import Sandbox, SandboxConfig
+from .result import CellResult, NotebookResult, SubmissionResult
+from .sandbox import Sandbox
 
 MAX_NOTEBOOK_BYTES = 20 * 1024 * 1024     # larger submitted notebooks are refused unread
 
@@ -29,30 +29,31 @@ class Settings:
                            "limits": dataclasses.asdict(self.sandbox.limits)}, sort_keys=True)
 
 
-def _zero(teacher: list[dict], status: str, note: str) -> dict:
+def not_run(teacher: list[dict], status: str, note: str) -> NotebookResult:
+    """A notebook that could not be run: 0 for each test, manual cells left to the teacher."""
     cells = []
     for c in teacher:
         tags = c["tags"]
         if c["id"] and tags.get("grade"):
             manual = bool(tags.get("solution")) or c["type"] != "code"
-            cells.append({"grade_id": c["id"], "points": float(tags.get("points") or 0),
-                          "score": None if manual else 0.0,
-                          "status": "manual" if manual else "not run", "feedback": note})
-    return {"status": status, "cells": cells, "flags": [], "notes": [note], "outputs": []}
+            cells.append(CellResult(c["id"], float(tags.get("points") or 0),
+                                    None if manual else 0.0,
+                                    "manual" if manual else "not run", note))
+    return NotebookResult(status, tuple(cells), notes=(note,))
 
 
 def grade_notebook(teacher_path: Path, submitted_path: Path, settings: Settings,
-                   slot: int) -> dict:
+                   slot: int) -> NotebookResult:
     teacher = teacher_cells(teacher_path)
     if not submitted_path.is_file():
-        return _zero(teacher, "missing", f"notebook {submitted_path.name} was not submitted")
+        return not_run(teacher, "missing", f"notebook {submitted_path.name} was not submitted")
     if submitted_path.stat().st_size > MAX_NOTEBOOK_BYTES:
-        return _zero(teacher, "invalid", f"notebook {submitted_path.name} is too large")
+        return not_run(teacher, "invalid", f"notebook {submitted_path.name} is too large")
     raw = submitted_path.read_bytes()
     try:
         student = load_cells(raw, f"notebook {submitted_path.name}")
     except NotebookError as exc:
-        return _zero(teacher, "invalid", str(exc))
+        return not_run(teacher, "invalid", str(exc))
     rebuilt = rebuild(teacher, student)
     sandbox = Sandbox(settings.sandbox, slot, {submitted_path.name: raw})
     try:
@@ -60,12 +61,12 @@ def grade_notebook(teacher_path: Path, submitted_path: Path, settings: Settings,
         cells = run.run(rebuilt.cells)
     finally:
         sandbox.close()
-    return {"status": "graded", "cells": cells, "flags": list(rebuilt.flags) + run.flags,
-            "notes": run.notes, "outputs": run.outputs}
+    return NotebookResult("graded", cells, flags=rebuilt.flags + tuple(run.flags),
+                          notes=tuple(run.notes), outputs=tuple(run.outputs))
 
 
 def grade_submission(course: Course, student: str, assignment: str, settings: Settings,
-                     slot: int = 0) -> dict:
+                     slot: int = 0) -> SubmissionResult:
     """The result of one submission (never raises for anything the student did)."""
     started = time.monotonic()
     fingerprint = course.fingerprint(student, assignment, settings.key())
@@ -74,54 +75,15 @@ def grade_submission(course: Course, student: str, assignment: str, settings: Se
         notebooks[teacher_path.stem] = grade_notebook(
             teacher_path, course.submitted(student, assignment) / teacher_path.name,
             settings, slot)
-    return summarize(student, assignment, fingerprint, notebooks, time.monotonic() - started)
-
-
-def summarize(student, assignment, fingerprint, notebooks, seconds) -> dict:
-    score = sum(c["score"] or 0.0 for nb in notebooks.values() for c in nb["cells"])
-    max_score = sum(c["points"] for nb in notebooks.values() for c in nb["cells"])
-    return {"student": student, "assignment": assignment, "grader_version": GRADER_VERSION,
-            "fingerprint": fingerprint, "score": score, "max_score": max_score,
-            "seconds": round(seconds, 3),
-            "flags": [f"{name}: {f}" for name, nb in notebooks.items() for f in nb["flags"]],
-            "notes": [f"{name}: {n}" for name, nb in notebooks.items() for n in nb["notes"]],
-            "notebooks": notebooks}
+    return SubmissionResult(student, assignment, GRADER_VERSION, fingerprint,
+                            round(time.monotonic() - started, 3), notebooks)
 
 
 def crashed_result(course: Course, student: str, assignment: str, settings: Settings,
-                   reason: str) -> dict:
+                   reason: str) -> SubmissionResult:
     """The result recorded when grading itself failed (the grader's fault, not the student's)."""
-    notebooks = {}
-    for teacher_path in course.source_notebooks(assignment):
-        nb = _zero(teacher_cells(teacher_path), "grader-error", reason)
-        notebooks[teacher_path.stem] = nb
-    result = summarize(student, assignment, course.fingerprint(student, assignment,
-                                                               settings.key()), notebooks, 0.0)
-    result["flags"].append(f"grading failed: {reason}")
-    return result
-
-
-def write_result(path: Path, result: dict) -> None:
-    """Write atomically: a reader sees the old file or the complete new one, never half."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w") as f:
-            json.dump(result, f, indent=1, sort_keys=True)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-
-
-def read_result(path: Path) -> dict | None:
-    try:
-        data = json.loads(path.read_text())
-    except (OSError, ValueError):
-        return None
-    return data if isinstance(data, dict) and "fingerprint" in data else None
+    notebooks = {path.stem: not_run(teacher_cells(path), "grader-error", reason)
+                 for path in course.source_notebooks(assignment)}
+    return SubmissionResult(student, assignment, GRADER_VERSION,
+                            course.fingerprint(student, assignment, settings.key()), 0.0,
+                            notebooks, errors=(reason,))

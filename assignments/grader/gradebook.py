@@ -18,7 +18,8 @@ import nbgrader.api as nbgrader_api
 from nbgrader.api import Gradebook, MissingEntry
 
 from .course import Course
-from .notebook import _kind, teacher_cells
+from .notebook import cell_kind, teacher_cells
+from .result import SubmissionResult
 
 
 _NBGRADER_ALEMBIC_VERSION = nbgrader_api.get_alembic_version
@@ -58,7 +59,7 @@ def _ensure_assignment(gb: Gradebook, course: Course, assignment: str) -> None:
         for cell in teacher_cells(path):
             if not cell["id"]:
                 continue
-            tags, kind = cell["tags"], _kind(cell["tags"], cell["type"])
+            tags, kind = cell["tags"], cell_kind(cell["tags"], cell["type"])
             if tags.get("grade"):
                 gb.update_or_create_grade_cell(cell["id"], path.stem, assignment,
                                                max_score=float(tags.get("points") or 0),
@@ -81,32 +82,31 @@ def _timestamp(course: Course, student: str, assignment: str):
     return None
 
 
-def load_results(course: Course, results: list[dict]) -> None:
-    """Write ``results`` (dicts from ``grade_submission``) into ``course``'s gradebook."""
+def load_results(course: Course, results: list[SubmissionResult]) -> None:
+    """Write ``results`` (from ``grade_submission``) into ``course``'s gradebook."""
     _alembic_on_path()
     with warnings.catch_warnings(), Gradebook(course.gradebook_url) as gb:
         # nbgrader's own add_submission triggers SQLAlchemy "not in session" warnings
         warnings.simplefilter("ignore", category=Warning)
-        for assignment in sorted({r["assignment"] for r in results}):
+        for assignment in sorted({r.assignment for r in results}):
             _ensure_assignment(gb, course, assignment)
-        for r in sorted(results, key=lambda r: (r["assignment"], r["student"])):
-            gb.update_or_create_student(r["student"])
+        for r in sorted(results, key=lambda r: (r.assignment, r.student)):
+            gb.update_or_create_student(r.student)
             kwargs = {}
-            stamp = _timestamp(course, r["student"], r["assignment"])
+            stamp = _timestamp(course, r.student, r.assignment)
             if stamp is not None:
                 kwargs["timestamp"] = stamp
-            gb.update_or_create_submission(r["assignment"], r["student"], **kwargs)
-            for nb_name, nb in r["notebooks"].items():
-                sub_nb = gb.find_submission_notebook(nb_name, r["assignment"], r["student"])
-                sub_nb.flagged = bool(nb["flags"]) or nb["status"] == "grader-error"
-                for cell in nb["cells"]:
-                    grade = gb.find_grade(cell["grade_id"], nb_name, r["assignment"],
-                                          r["student"])
-                    if cell["status"] == "manual":
+            gb.update_or_create_submission(r.assignment, r.student, **kwargs)
+            for nb_name, nb in r.notebooks.items():
+                sub_nb = gb.find_submission_notebook(nb_name, r.assignment, r.student)
+                sub_nb.flagged = nb.flagged
+                for cell in nb.cells:
+                    grade = gb.find_grade(cell.grade_id, nb_name, r.assignment, r.student)
+                    if cell.manual:
                         grade.auto_score = None
                         grade.needs_manual_grade = True
                     else:
-                        grade.auto_score = float(cell["score"] or 0.0)
+                        grade.auto_score = float(cell.score or 0.0)
                         grade.needs_manual_grade = False
             gb.db.commit()
 

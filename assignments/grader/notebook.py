@@ -75,7 +75,8 @@ def _tags(tags: dict) -> tuple:
     return tuple(tags.get(k) for k in _TAG_KEYS)
 
 
-def _kind(tags: dict, cell_type: str) -> str:
+def cell_kind(tags: dict, cell_type: str) -> str:
+    """What an nbgrader cell is: "answer", "test", "manual", "setup" or "text"."""
     if tags.get("solution"):
         return "answer"
     if tags.get("grade"):
@@ -147,7 +148,7 @@ def rebuild(teacher: list[dict], student: list[dict]) -> Rebuilt:
 
     cells = [Cell("student", c["source"]) for c in extras[None]]
     for t in tracked:
-        gid, kind = t["id"], _kind(t["tags"], t["type"])
+        gid, kind = t["id"], cell_kind(t["tags"], t["type"])
         mine = by_id.get(gid)
         if mine is None:
             flags.append(f"deleted {kind} cell {gid}")
