@@ -11,6 +11,7 @@ import pytest
 from genai_lab.embedding import (cosine_similarity, embedding_backward, embedding_forward,
                                  init_embedding, nearest_neighbours, pca_2d,
                                  sinusoidal_positions)
+from genai_lab.gradcheck import eval_numerical_gradient_array, rel_error
 
 
 @contextlib.contextmanager
@@ -19,10 +20,6 @@ def no_warnings():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         yield
-
-
-def rel_error(a: np.ndarray, b: np.ndarray) -> float:
-    return float(np.max(np.abs(a - b) / np.maximum(1e-8, np.abs(a) + np.abs(b))))
 
 
 # ---------------------------------------------------------------- forward / backward
@@ -80,22 +77,9 @@ def test_backward_matches_central_differences(ids):
     rng = np.random.default_rng(0)
     w = rng.standard_normal((5, 3))  # (V, C), float64
     out, cache = embedding_forward(ids, w)
-    g = rng.standard_normal(out.shape)  # upstream gradient; loss = sum(out * g)
-
-    def loss(weight):
-        return float(np.sum(embedding_forward(ids, weight)[0] * g))
-
-    numeric = np.zeros_like(w)
-    h = 1e-5
-    for i in range(w.shape[0]):
-        for j in range(w.shape[1]):
-            old = w[i, j]
-            w[i, j] = old + h
-            plus = loss(w)
-            w[i, j] = old - h
-            minus = loss(w)
-            w[i, j] = old
-            numeric[i, j] = (plus - minus) / (2 * h)
+    g = rng.standard_normal(out.shape)  # upstream gradient: the check is on sum(out * g)
+    numeric = eval_numerical_gradient_array(lambda weight: embedding_forward(ids, weight)[0],
+                                            w, g)
     analytic = embedding_backward(g, cache)
     assert analytic.shape == w.shape
     assert rel_error(analytic, numeric) < 1e-6

@@ -7,30 +7,14 @@ import numpy as np
 import pytest
 
 from genai_lab import layers as L
+from genai_lab.gradcheck import eval_numerical_gradient_array, rel_error_norm
 
 H_STEP = 1e-6  # central-difference step (float64)
 
 
-def rel_error(a: np.ndarray, b: np.ndarray) -> float:
-    """||a - b|| / (||a|| + ||b||): 0 when equal, 1 when unrelated."""
-    denom = np.linalg.norm(a) + np.linalg.norm(b)
-    return float(np.linalg.norm(a - b) / max(denom, 1e-300))
-
-
 def numeric_grad(f, arr: np.ndarray, dout: np.ndarray) -> np.ndarray:
     """Central-difference gradient of sum(f() * dout) with respect to arr (changed in place)."""
-    grad = np.zeros_like(arr)
-    it = np.nditer(arr, flags=["multi_index"])
-    for _ in it:
-        idx = it.multi_index
-        old = arr[idx]
-        arr[idx] = old + H_STEP
-        plus = float(np.sum(f() * dout))
-        arr[idx] = old - H_STEP
-        minus = float(np.sum(f() * dout))
-        arr[idx] = old
-        grad[idx] = (plus - minus) / (2 * H_STEP)
-    return grad
+    return eval_numerical_gradient_array(lambda _: f(), arr, dout, h=H_STEP)
 
 
 def check_pair(forward, backward, inputs: list[np.ndarray], rng, extra=()):
@@ -43,7 +27,7 @@ def check_pair(forward, backward, inputs: list[np.ndarray], rng, extra=()):
     for arr, analytic in zip(inputs, grads):
         assert analytic.shape == arr.shape
         numeric = numeric_grad(lambda: forward(*inputs, *extra)[0], arr, dout)
-        assert rel_error(analytic, numeric) < 1e-5
+        assert rel_error_norm(analytic, numeric) < 1e-5
 
 
 # Small random shapes with B != T and C_in != C_out, so a transposed axis cannot hide.
@@ -190,10 +174,10 @@ def test_block_backward_matches_numeric(B, T, C, H):
     dx, grads = L.block_backward(dout, cache)
     assert set(grads) == set(L.BLOCK_PARAMS)
     f = lambda: L.block_forward(x, p, H)[0]  # noqa: E731
-    assert rel_error(dx, numeric_grad(f, x, dout)) < 1e-5
+    assert rel_error_norm(dx, numeric_grad(f, x, dout)) < 1e-5
     for name in L.BLOCK_PARAMS:
         assert grads[name].shape == p[name].shape
-        assert rel_error(grads[name], numeric_grad(f, p[name], dout)) < 1e-5, name
+        assert rel_error_norm(grads[name], numeric_grad(f, p[name], dout)) < 1e-5, name
 
 
 def test_block_is_pre_ln_residual():

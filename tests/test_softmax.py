@@ -10,28 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
+from genai_lab.gradcheck import eval_numerical_gradient, rel_error
 from genai_lab.softmax import log_softmax, softmax, softmax_cross_entropy
-
-
-def rel_error(a: np.ndarray, b: np.ndarray) -> float:
-    """Largest elementwise relative error, CS231n style."""
-    return float(np.max(np.abs(a - b) / np.maximum(1e-8, np.abs(a) + np.abs(b))))
-
-
-def numeric_grad(f, x: np.ndarray, h: float = 1e-5) -> np.ndarray:
-    """Central differences of the scalar function f at x (float64), entry by entry."""
-    grad = np.zeros_like(x)
-    it = np.nditer(x, flags=["multi_index"])
-    for _ in it:
-        i = it.multi_index
-        old = x[i]
-        x[i] = old + h
-        plus = f(x)
-        x[i] = old - h
-        minus = f(x)
-        x[i] = old
-        grad[i] = (plus - minus) / (2 * h)
-    return grad
 
 
 @contextlib.contextmanager
@@ -200,7 +180,7 @@ def test_cross_entropy_gradient_matches_central_differences():
     x = rng.standard_normal((6, 5))
     y = rng.integers(0, 5, size=6)
     _, analytic = softmax_cross_entropy(x, y)
-    numeric = numeric_grad(lambda z: softmax_cross_entropy(z, y)[0], x.copy())
+    numeric = eval_numerical_gradient(lambda z: softmax_cross_entropy(z, y)[0], x.copy())
     assert rel_error(analytic, numeric) < 1e-6
 
 
@@ -213,7 +193,7 @@ def test_cross_entropy_3d_gradient_with_ignore_index():
     assert analytic.shape == x.shape
     np.testing.assert_array_equal(analytic[0, 3], np.zeros(5))
     np.testing.assert_array_equal(analytic[1, 0], np.zeros(5))
-    numeric = numeric_grad(lambda z: softmax_cross_entropy(z, y, ignore_index=-100)[0], x.copy())
+    numeric = eval_numerical_gradient(lambda z: softmax_cross_entropy(z, y, ignore_index=-100)[0], x.copy())
     assert rel_error(analytic, numeric) < 1e-6
     # The mean runs over the 6 kept positions only, and equals the 2-D computation on them.
     keep = y != -100
