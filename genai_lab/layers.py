@@ -15,7 +15,9 @@ Shapes use the usual letters:
     F  hidden width of the MLP (``mlp_ratio * C``)
 
 These functions trust their inputs (the model checks them at its public boundary) and
-keep the dtype of their inputs: float32 to train fast, float64 for gradient checks.
+keep the dtype of their inputs: float32 to train fast, float64 for gradient checks. They
+never change their inputs; a few steps work in place on arrays they made themselves, to
+spare passes over memory (most of a training step is such passes, not multiplications).
 """
 from __future__ import annotations
 
@@ -23,12 +25,32 @@ import math
 
 import numpy as np
 
-from genai_lab.softmax import softmax
-
 # sqrt(2 / pi), the constant of the tanh approximation of GELU.
 _GELU_C = math.sqrt(2.0 / math.pi)
-# Score given to future positions in attention (finite, so softmax's input check accepts it).
+# Score added to future positions in attention: exp(-1e9 - max) is exactly 0.
 _MASKED = -1e9
+
+
+# ------------------------------------------------------------ reductions over rows
+# numpy reduces over a short last axis (C = 64 numbers of a position, T = 16 scores of an
+# attention row) one short row at a time: 5-25x slower than the same work done over all
+# rows at once. These give x.mean / x.sum / x.max(axis=-1, keepdims=True), equal up to
+# rounding, through a matrix product (BLAS) or through a copy with the last axis first.
+def row_mean(x):
+    """Mean over the last axis: (..., C) -> (..., 1)."""
+    c = x.shape[-1]
+    return x @ np.full((c, 1), 1.0 / c, dtype=x.dtype)          # (..., C) @ (C, 1)
+
+
+def row_sum(x):
+    """Sum over the last axis: (..., T) -> (..., 1)."""
+    return x @ np.ones((x.shape[-1], 1), dtype=x.dtype)         # (..., T) @ (T, 1)
+
+
+def row_max(x):
+    """Maximum over the last axis: (..., T) -> (..., 1)."""
+    first = np.moveaxis(x, -1, 0).copy()                        # (T, ...) contiguous
+    return first.max(axis=0)[..., None]                         # T - 1 element-wise maxima
 
 
 # ----------------------------------------------------------------------------- linear
@@ -66,12 +88,14 @@ def layer_norm_forward(x, gamma, beta, eps=1e-5):
 
     x: (..., C), gamma: (C,), beta: (C,)  ->  out: (..., C)
     """
-    mean = x.mean(axis=-1, keepdims=True)             # (..., 1)
+    mean = row_mean(x)                                # (..., 1)
     centred = x - mean                                # (..., C)
-    var = (centred * centred).mean(axis=-1, keepdims=True)  # (..., 1)
+    var = row_mean(centred * centred)                 # (..., 1)
     rstd = 1.0 / np.sqrt(var + eps)                   # (..., 1) reciprocal std
-    xhat = centred * rstd                             # (..., C) normalised
-    out = xhat * gamma + beta                         # (..., C)
+    xhat = centred                                    # (..., C) normalised, in place:
+    xhat *= rstd                                      #   xhat = centred * rstd
+    out = xhat * gamma                                # (..., C)
+    out += beta
     return out, (xhat, rstd, gamma)
 
 
@@ -87,9 +111,9 @@ def layer_norm_backward(dout, cache):
     dxhat = dout * gamma                               # (..., C)
     # xhat depends on x directly, through the mean and through the variance; the two
     # mean terms below remove the parts of dxhat that normalisation takes out again.
-    dx = rstd * (dxhat
-                 - dxhat.mean(axis=-1, keepdims=True)
-                 - xhat * (dxhat * xhat).mean(axis=-1, keepdims=True))  # (..., C)
+    dx = dxhat - row_mean(dxhat)                       # (..., C)
+    dx -= xhat * row_mean(dxhat * xhat)
+    dx *= rstd
     return dx, dgamma, dbeta
 
 
@@ -98,36 +122,34 @@ def gelu_forward(x):
     """GELU, tanh approximation: 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))).
 
     x: any shape  ->  out: same shape
+    The cache keeps x and s = 0.5 (1 + tanh(...)), the share of x that passes (0 to 1).
     """
     # In-place steps on one temporary: the same formula with fewer passes over memory.
-    t = x * x
-    t *= 0.044715
-    t += 1.0
-    t *= x
-    t *= _GELU_C                                       # sqrt(2/pi) (x + 0.044715 x^3)
-    np.tanh(t, out=t)                                  # same shape as x
-    out = t + 1.0
-    out *= x
-    out *= 0.5                                         # 0.5 x (1 + t)
-    return out, (x, t)
+    s = x * x
+    s *= 0.044715 * _GELU_C
+    s += _GELU_C
+    s *= x                                             # sqrt(2/pi) (x + 0.044715 x^3)
+    np.tanh(s, out=s)
+    s += 1.0
+    s *= 0.5                                           # s = 0.5 (1 + tanh(...))
+    out = x * s                                        # same shape as x
+    return out, (x, s)
 
 
 def gelu_backward(dout, cache):
     """Gradient of ``gelu_forward``: dout * d gelu(x) / dx (same shape as x)."""
-    x, t = cache
-    # d/dx [0.5 x (1 + t)] = 0.5 (1 + t) + 0.5 x (1 - t^2) sqrt(2/pi) (1 + 3 * 0.044715 x^2),
-    # built in place in two temporaries to spare memory traffic on the big (B, T, F) arrays.
+    x, s = cache
+    # With z = sqrt(2/pi) (x + 0.044715 x^3), s = 0.5 (1 + tanh z) and 1 - tanh(z)^2 =
+    # 4 s (1 - s), so d/dx [x s] = s + x * 2 s (1 - s) * dz/dx, where
+    # dz/dx = sqrt(2/pi) (1 + 3 * 0.044715 x^2). Built in place in two temporaries.
     d = x * x
-    d *= 3 * 0.044715
-    d += 1.0
-    d *= x
-    d *= 0.5 * _GELU_C                   # 0.5 x sqrt(2/pi) (1 + 3 * 0.044715 x^2)
-    u = t * t
-    np.subtract(1.0, u, out=u)           # 1 - t^2
+    d *= 2 * 3 * 0.044715 * _GELU_C
+    d += 2 * _GELU_C
+    d *= x                               # 2 x dz/dx
+    u = 1.0 - s
+    u *= s                               # s (1 - s)
     d *= u
-    np.multiply(t, 0.5, out=u)
-    d += u
-    d += 0.5                             # + 0.5 (1 + t): d is now d gelu(x) / dx
+    d += s                               # d is now d gelu(x) / dx
     d *= dout
     return d
 
@@ -136,6 +158,17 @@ def gelu_backward(dout, cache):
 def causal_mask(T):
     """(T, T) boolean matrix, True where a query would look at a later key (forbidden)."""
     return np.triu(np.ones((T, T), dtype=bool), k=1)
+
+
+def softmax_rows(scores):
+    """Softmax over the last axis, IN PLACE on ``scores`` (..., T), which it returns.
+
+    The numbers of ``genai_lab.softmax.softmax`` up to rounding, without its input checks.
+    """
+    scores -= row_max(scores)                          # every entry <= 0: exp cannot overflow
+    np.exp(scores, out=scores)
+    scores /= row_sum(scores)                          # each row sums to 1
+    return scores
 
 
 def attention_forward(x, w_qkv, b_qkv, w_proj, b_proj, n_head):
@@ -149,15 +182,18 @@ def attention_forward(x, w_qkv, b_qkv, w_proj, b_proj, n_head):
     H = n_head
     D = C // H
     qkv, qkv_cache = linear_forward(x, w_qkv, b_qkv)           # (B, T, 3C)
-    # Split into queries, keys, values and give every head its own D columns.
-    qkv = qkv.reshape(B, T, 3, H, D).transpose(2, 0, 3, 1, 4)  # (3, B, H, T, D)
-    q, k, v = qkv[0], qkv[1], qkv[2]                           # each (B, H, T, D)
+    # Split into queries, keys, values and give every head its own D columns. The copy
+    # makes each head's (T, D) matrix contiguous: numpy multiplies those much faster.
+    qkv = qkv.reshape(B, T, 3, H, D).transpose(2, 0, 3, 1, 4).copy()  # (3, B, H, T, D)
+    q, k, v = qkv                                              # each (B, H, T, D)
     scale = 1.0 / math.sqrt(D)
-    scores = (q @ k.transpose(0, 1, 3, 2)) * scale             # (B, H, T, T)
+    k_t = k.transpose(0, 1, 3, 2).copy()                       # (B, H, D, T)
+    scores = q @ k_t                                           # (B, H, T, T)
+    scores *= scale
     # A position may only read itself and earlier positions: the future gets a hugely
     # negative score, whose softmax weight exp(-1e9 - max) is exactly 0.
-    scores[..., causal_mask(T)] = _MASKED
-    att = softmax(scores, axis=-1)                             # (B, H, T, T)
+    scores += np.where(causal_mask(T), _MASKED, 0.0).astype(scores.dtype)  # (T, T)
+    att = softmax_rows(scores)                                 # (B, H, T, T)
     y = att @ v                                                # (B, H, T, D)
     y = y.transpose(0, 2, 1, 3).reshape(B, T, C)               # (B, T, C) heads side by side
     out, proj_cache = linear_forward(y, w_proj, b_proj)        # (B, T, C)
@@ -176,19 +212,17 @@ def attention_backward(dout, cache):
     B, H, T, D = q.shape
     dy, dw_proj, db_proj = linear_backward(dout, cache["proj"])  # (B, T, C)
     dy = dy.reshape(B, T, H, D).transpose(0, 2, 1, 3)             # (B, H, T, D)
-    datt = dy @ v.transpose(0, 1, 3, 2)                           # (B, H, T, T)
-    dv = att.transpose(0, 1, 3, 2) @ dy                           # (B, H, T, D)
+    datt = dy @ v.transpose(0, 1, 3, 2).copy()                    # (B, H, T, T)
+    # dq, dk, dv go straight into one array, in the order q, k, v came out of qkv.
+    dqkv = np.empty((3, B, H, T, D), dtype=dy.dtype)              # (3, B, H, T, D)
+    np.matmul(att.transpose(0, 1, 3, 2), dy, out=dqkv[2])        # dv = att^T dy
     # Softmax backward, row by row: dscores = att * (datt - sum_j att_j datt_j).
     # Masked entries have att = 0, so they receive no gradient.
-    dscores = att * (datt - (att * datt).sum(axis=-1, keepdims=True))  # (B, H, T, T)
+    dscores = att * (datt - row_sum(att * datt))                  # (B, H, T, T)
     dscores *= scale
-    dq = dscores @ k                                              # (B, H, T, D)
-    dk = dscores.transpose(0, 1, 3, 2) @ q                        # (B, H, T, D)
-    # Put the three gradients back where q, k, v came from in the qkv projection.
-    dqkv = np.empty((B, T, 3, H, D), dtype=dq.dtype)              # (B, T, 3, H, D)
-    for i, d in enumerate((dq, dk, dv)):
-        dqkv[:, :, i] = d.transpose(0, 2, 1, 3)                   # (B, T, H, D)
-    dqkv = dqkv.reshape(B, T, 3 * H * D)                          # (B, T, 3C)
+    np.matmul(dscores, k, out=dqkv[0])                            # dq = dscores k
+    np.matmul(dscores.transpose(0, 1, 3, 2), q, out=dqkv[1])      # dk = dscores^T q
+    dqkv = dqkv.transpose(1, 3, 0, 2, 4).reshape(B, T, 3 * H * D)  # (B, T, 3C)
     dx, dw_qkv, db_qkv = linear_backward(dqkv, cache["qkv"])      # (B, T, C)
     return dx, dw_qkv, db_qkv, dw_proj, db_proj
 
