@@ -50,7 +50,7 @@ CHECKPOINT_FORMAT_VERSION = 1
 _DTYPES = ("float32", "float64")
 
 
-@dataclass
+@dataclass(frozen=True)
 class GPTConfig:
     """Sizes of a TransformerLM."""
 
@@ -63,8 +63,8 @@ class GPTConfig:
     init_scale: float = 0.02       # std of the normal initial weights (GPT-2's 0.02)
     dtype: str = "float32"         # float32 trains fast; float64 for gradient checks
 
-    def validate(self) -> "GPTConfig":
-        """Raise TypeError/ValueError naming the first bad field; return self if all fine."""
+    def __post_init__(self) -> None:
+        """Raise TypeError/ValueError naming the first bad field."""
         check_int("vocab_size", self.vocab_size, minimum=2)
         check_int("block_size", self.block_size, minimum=1)
         check_int("n_layer", self.n_layer, minimum=1)
@@ -78,7 +78,6 @@ class GPTConfig:
                              f"({self.n_head}) so that every head gets n_embd // n_head dims")
         if self.dtype not in _DTYPES:
             raise ValueError(f"dtype must be one of {_DTYPES}, got {self.dtype!r}")
-        return self
 
     def to_dict(self) -> dict:
         """Plain JSON-ready dict of every field."""
@@ -96,7 +95,7 @@ class GPTConfig:
                              f"{sorted(names)}")
         if "vocab_size" not in data:
             raise ValueError("config is missing the required field 'vocab_size'")
-        return cls(**data).validate()
+        return cls(**data)
 
 
 class TransformerLM:
@@ -108,7 +107,7 @@ class TransformerLM:
     def __init__(self, config: GPTConfig, seed: int = 0):
         if not isinstance(config, GPTConfig):
             raise TypeError(f"config must be a GPTConfig, got {type(config).__name__}")
-        self.config = config.validate()
+        self.config = config
         self.seed = check_int("seed", seed, minimum=0)
         self.params = self._init_params(np.random.default_rng(self.seed))
 

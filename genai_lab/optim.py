@@ -6,7 +6,7 @@ One step, for every parameter p with gradient g (t counts steps from 1):
     m      <- beta1 m + (1 - beta1) g                       running mean of g
     v      <- beta2 v + (1 - beta2) g^2                     running mean of g^2
     m_hat  =  m / (1 - beta1^t),  v_hat = v / (1 - beta2^t)  (bias correction)
-    p      <- p - lr * m_hat / (sqrt(v_hat) + eps)
+    p      <- p - lr * m_hat / (sqrt(v_hat) + eps)   (lr: the step's, or config.lr)
     p      <- p - lr * weight_decay * p      (only matrices that multiply activations)
 
 Weight decay pulls weights towards 0. It is applied only to 2-D weight matrices that
@@ -25,7 +25,7 @@ import numpy as np
 from genai_lab.checks import check_float, check_int
 
 
-@dataclass
+@dataclass(frozen=True)
 class AdamConfig:
     """Hyper-parameters of Adam / AdamW."""
 
@@ -36,8 +36,8 @@ class AdamConfig:
     weight_decay: float = 0.0     # decoupled (AdamW) decay per unit lr; 0 = plain Adam
     grad_clip: float | None = 1.0  # max global L2 norm of all gradients; None = no clipping
 
-    def validate(self) -> "AdamConfig":
-        """Raise TypeError/ValueError naming the first bad field; return self if fine."""
+    def __post_init__(self) -> None:
+        """Raise TypeError/ValueError naming the first bad field."""
         check_float("lr", self.lr, minimum=0.0, min_inclusive=False)
         check_float("beta1", self.beta1, minimum=0.0, maximum=1.0, max_inclusive=False)
         check_float("beta2", self.beta2, minimum=0.0, maximum=1.0, max_inclusive=False)
@@ -45,7 +45,6 @@ class AdamConfig:
         check_float("weight_decay", self.weight_decay, minimum=0.0)
         if self.grad_clip is not None:
             check_float("grad_clip", self.grad_clip, minimum=0.0, min_inclusive=False)
-        return self
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -80,15 +79,17 @@ class Adam:
         if not isinstance(config, AdamConfig):
             raise TypeError(f"config must be an AdamConfig, got {type(config).__name__}")
         self.params = params
-        self.config = config.validate()
+        self.config = config
         self.t = 0                                                    # steps taken
         self.m = {k: np.zeros_like(v) for k, v in params.items()}     # first moments
         self.v = {k: np.zeros_like(v) for k, v in params.items()}     # second moments
 
-    def step(self, grads: dict[str, np.ndarray]) -> float:
+    def step(self, grads: dict[str, np.ndarray], lr: float | None = None) -> float:
         """Update every parameter from ``grads`` (same keys and shapes).
 
-        Returns the global gradient norm measured BEFORE clipping (useful to plot).
+        ``lr`` is this step's learning rate (a schedule passes it step by step); None uses
+        ``config.lr``. The config is never changed. Returns the global gradient norm
+        measured BEFORE clipping (useful to plot).
         """
         if not isinstance(grads, dict):
             raise TypeError(f"grads must be a dict, got {type(grads).__name__}")
@@ -105,6 +106,7 @@ class Adam:
         if not np.isfinite(norm):
             raise ValueError(f"gradient norm is {norm}: a gradient contains NaN or infinity")
         cfg = self.config
+        lr = cfg.lr if lr is None else check_float("lr", lr, minimum=0.0, min_inclusive=False)
         scale = 1.0
         if cfg.grad_clip is not None and norm > cfg.grad_clip:
             scale = cfg.grad_clip / norm
@@ -123,9 +125,9 @@ class Adam:
             denom *= 1.0 / math.sqrt(bc2)                # sqrt(v_hat)
             denom += cfg.eps
             step = np.divide(m, denom, out=denom)       # reuse the buffer: m / (...)
-            step *= cfg.lr / bc1
+            step *= lr / bc1
             if cfg.weight_decay and decays(name):
-                step += (cfg.lr * cfg.weight_decay) * p  # decoupled weight decay
+                step += (lr * cfg.weight_decay) * p  # decoupled weight decay
             p -= step
         return norm
 
@@ -150,7 +152,7 @@ class Adam:
                     raise ValueError(f"state[{key!r}][{name!r}] has shape {np.shape(arr)}, "
                                      f"expected {self.params[name].shape}")
         if "config" in state:
-            self.config = AdamConfig(**state["config"]).validate()
+            self.config = AdamConfig(**state["config"])
         self.t = t
         self.m = {k: np.array(a, dtype=self.params[k].dtype) for k, a in state["m"].items()}
         self.v = {k: np.array(a, dtype=self.params[k].dtype) for k, a in state["v"].items()}

@@ -22,7 +22,7 @@ from __future__ import annotations
 import contextlib
 import math
 import time
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from typing import Any, Callable
 
 import numpy as np
@@ -53,7 +53,7 @@ def learning_rate(step: int, total: int, base: float, schedule: str = "cosine",
     return low + 0.5 * (base - low) * (1.0 + math.cos(math.pi * progress))
 
 
-@dataclass
+@dataclass(frozen=True)
 class TrainConfig:
     """How to train (and, for ``default_model``, which corpus to train on)."""
 
@@ -224,7 +224,7 @@ def train(model, train_ids: object, val_ids: object, config: TrainConfig | None 
     ln_vocab = math.log(vocab)
 
     rng = np.random.default_rng(config.seed)
-    optimizer = Adam(model.params, replace(config.adam))  # own copy: the lr is scheduled
+    optimizer = Adam(model.params, config.adam)  # the schedule passes each step its lr
     n = train_arr.shape[0]
     steps_per_epoch = math.ceil(n / config.batch_size)
     val0, acc0 = evaluate(model, val_arr, pad_id, config.eval_batch_size)
@@ -241,14 +241,14 @@ def train(model, train_ids: object, val_ids: object, config: TrainConfig | None 
                 order = rng.permutation(n)  # (N,) a new shuffle every epoch
                 loss_sum, token_sum = 0.0, 0
                 for s in range(steps_per_epoch):
-                    optimizer.config.lr = learning_rate(
+                    lr = learning_rate(
                         (epoch - 1) * steps_per_epoch + s, config.epochs * steps_per_epoch,
                         config.adam.lr, config.lr_schedule, config.min_lr_fraction)
                     batch = _crop(train_arr[order[s * config.batch_size:(s + 1) * config.batch_size]],
                                   pad_id)                       # (b, L_b)
                     x, y = split_inputs_targets(batch)          # (b, T) each
                     loss, grads = model.loss_and_grads(x, y, ignore_index=pad_id)
-                    optimizer.step(grads)
+                    optimizer.step(grads, lr=lr)
                     n_tok = int((y != pad_id).sum())
                     loss_sum += loss * n_tok                    # token-weighted epoch mean
                     token_sum += n_tok
@@ -260,7 +260,7 @@ def train(model, train_ids: object, val_ids: object, config: TrainConfig | None 
                     epoch=epoch, train_loss=loss_sum / token_sum, val_loss=val_loss,
                     accuracy=val_acc, seconds=seconds,
                     observation=observe(val_loss, ln_vocab, baseline, floor, previous),
-                    steps=steps_per_epoch, tokens=token_sum, lr=optimizer.config.lr))
+                    steps=steps_per_epoch, tokens=token_sum, lr=lr))
                 previous = val_loss
                 if on_epoch is not None:
                     on_epoch(trace.epochs[-1])

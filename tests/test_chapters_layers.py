@@ -97,8 +97,8 @@ def widget_plan(source: str) -> dict:
 
     Returns {"function": name of the drawing function called bare (its static rendering),
     "defaults": that function's keyword defaults, "controls": {keyword: the control's
-    ``value=``}, "observed": whether the controls are observed, "interact": whether
-    ``widgets.interact`` is used}.
+    ``value=``}, "observed": whether the controls redraw through ``live_controls`` (which
+    observes them), "interact": whether ``widgets.interact`` is used}.
     """
     tree = ast.parse(source)
     functions = {n.name: n for n in tree.body if isinstance(n, ast.FunctionDef)}
@@ -107,14 +107,14 @@ def widget_plan(source: str) -> dict:
             and isinstance(n.value.func, ast.Name) and n.value.func.id in functions
             and not n.value.args and not n.value.keywords]
     plan = {"function": bare[0] if bare else None, "defaults": {}, "controls": {},
-            "observed": ".observe(" in source, "interact": "interact(" in source}
+            "observed": "live_controls(" in source, "interact": "interact(" in source}
     if bare:
         args = functions[bare[0]].args
         names = [a.arg for a in args.args][len(args.args) - len(args.defaults):]
         plan["defaults"] = {n: ast.literal_eval(d) for n, d in zip(names, args.defaults)}
-    for node in tree.body:
-        if (isinstance(node, ast.Assign) and isinstance(node.value, ast.Call)
-                and getattr(node.value.func, "id", None) == "dict"):
+    for node in tree.body:  # the keywords of live_controls(function, **controls)
+        if (isinstance(node, ast.Expr) and isinstance(node.value, ast.Call)
+                and getattr(node.value.func, "id", None) == "live_controls"):
             for kw in node.value.keywords:
                 values = [k.value for k in kw.value.keywords if k.arg == "value"]
                 plan["controls"][kw.arg] = ast.literal_eval(values[0]) if values else None
@@ -131,7 +131,7 @@ def test_widget_cell_leaves_a_static_rendering(stem: str) -> None:
                                   "with its defaults, so the static book shows its output")
         assert "figure_with_alt(" in cell.source, f"{stem}: the static rendering is a figure"
         assert plan["observed"] and not plan["interact"], (
-            f"{stem}: controls must redraw through .observe (interact draws into an Output "
+            f"{stem}: controls must redraw through live_controls (interact draws into an Output "
             "widget while the book is built, which can stall nbclient for its timeout)")
         assert plan["controls"] and plan["controls"] == plan["defaults"], (
             f"{stem}: the controls' values {plan['controls']} must be the function's "
@@ -140,10 +140,10 @@ def test_widget_cell_leaves_a_static_rendering(stem: str) -> None:
 
 def test_widget_plan_can_fail() -> None:
     no_static = widget_plan("import ipywidgets as widgets\ndef f(x=1):\n    print(x)\n"
-                            "controls = dict(x=widgets.IntSlider(value=2))")
+                            "live_controls(f, x=widgets.IntSlider(value=2))")
     assert no_static["function"] is None
     mismatch = widget_plan("import ipywidgets as widgets\ndef f(x=1):\n    print(x)\nf()\n"
-                           "controls = dict(x=widgets.IntSlider(value=2))")
+                           "live_controls(f, x=widgets.IntSlider(value=2))")
     assert mismatch["function"] == "f" and mismatch["defaults"] != mismatch["controls"]
 
 

@@ -10,7 +10,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pytest  # noqa: E402
 
-from genai_lab.display.figures import (MARKERS, PALETTE, LINESTYLES, bar_chart,  # noqa: E402
+from genai_lab.display.figures import (MARKERS, PALETTE, LINESTYLES, FigureStyle, bar_chart,  # noqa: E402
                                        figure_with_alt, new_figure, stage_diagram)
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -80,3 +80,11 @@ def test_bar_chart_alt_has_every_value() -> None:
 def test_bad_input(call, error) -> None:
     with pytest.raises(error):
         call()
+
+
+@pytest.mark.parametrize("field,value,error", [("width", 0.0, ValueError),
+                                               ("dpi", 12, ValueError),
+                                               ("font_size", "big", TypeError)])
+def test_figure_style_checks_itself(field, value, error):
+    with pytest.raises(error, match=field):
+        FigureStyle(**{field: value})

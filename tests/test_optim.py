@@ -121,7 +121,24 @@ def test_global_norm():
 ])
 def test_bad_config(field, value, fragment):
     with pytest.raises(ValueError, match=fragment):
-        Adam({"w": np.zeros(1)}, AdamConfig(**{field: value}))
+        AdamConfig(**{field: value})  # the config checks itself when made
+
+
+def test_a_steps_lr_overrides_the_config_without_changing_it():
+    rng = np.random.default_rng(0)
+    w0, grads = rng.standard_normal(4), [{"w": rng.standard_normal(4)} for _ in range(3)]
+    a, b = {"w": w0.copy()}, {"w": w0.copy()}
+    scheduled = Adam(a, AdamConfig(lr=1e-2, weight_decay=0.1))
+    fixed = Adam(b, AdamConfig(lr=5e-3, weight_decay=0.1))
+    for g in grads:
+        scheduled.step(g, lr=5e-3)
+        fixed.step(g)
+    np.testing.assert_array_equal(a["w"], b["w"])  # the same arithmetic, bit for bit
+    assert scheduled.config.lr == 1e-2  # the schedule never writes into the config
+    with pytest.raises(ValueError, match="lr"):
+        scheduled.step(grads[0], lr=0.0)
+    with pytest.raises(AttributeError):
+        scheduled.config.lr = 1.0  # frozen: nothing can change it behind the optimizer
 
 
 def test_bad_params_and_grads():

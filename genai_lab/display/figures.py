@@ -44,6 +44,12 @@ class FigureStyle:
     dpi: int = 110          # pixels per inch of the PNG shown in the book
     font_size: float = 11.0  # points, for tick labels, legends and titles
 
+    def __post_init__(self) -> None:
+        check_float("width", self.width, minimum=0.5, maximum=40.0)
+        check_float("height", self.height, minimum=0.5, maximum=40.0)
+        check_int("dpi", self.dpi, minimum=30, maximum=600)
+        check_float("font_size", self.font_size, minimum=4.0, maximum=40.0)
+
 
 def style_cycler():
     """The property cycle of the book: colour, marker and line style change together."""
