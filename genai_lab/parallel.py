@@ -1,0 +1,211 @@
+"""Data-parallel gradients: cut each batch into shards and compute them on several cores.
+
+The loss of a batch is the mean over its n kept (not padding) targets. Cut the batch's rows
+into shards holding n_1, n_2, ... kept targets; the model gives each shard's mean loss l_s
+and its gradient g_s. Then, exactly as for one big batch,
+
+    loss = sum_s (n_s / n) l_s        grads = sum_s (n_s / n) g_s
+
+so the shards can be computed at the same time, in separate processes, and added up.
+
+Why processes and not threads: numpy lets go of Python's global interpreter lock inside
+its kernels, but a training step of this small model is hundreds of short kernels with
+Python in between, and two threads spent their time handing the lock to each other
+(measured: two threads on half a batch each were no faster than one thread on the whole
+batch). Each worker process has its own interpreter; the weights and the gradients are
+shared through one block of shared memory, so a step sends only the token ids.
+
+The arithmetic does not depend on the number of workers: a batch is always cut into the
+same ``shards`` pieces, each is computed by the same code, and they are added in the same
+order. One process and two give identical numbers, to the last bit.
+
+Worker processes are started with ``fork`` (Linux only); elsewhere everything runs in the
+calling process, with the same numbers.
+"""
+from __future__ import annotations
+
+import mmap
+import multiprocessing
+import os
+import sys
+
+import numpy as np
+
+from genai_lab.checks import check_int
+
+
+def can_fork() -> bool:
+    """True where worker processes can be forked (Linux)."""
+    return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
+
+
+def usable_cpus() -> int:
+    """The number of CPUs this process may run on."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def auto_workers(shards: int) -> int:
+    """How many processes to use for ``shards`` shards on this machine, now.
+
+    One per shard, at most one per CPU, and only one when the machine is already busy
+    (the 1-minute load average leaves no CPU free) or cannot fork.
+    """
+    cpus = usable_cpus()
+    busy = hasattr(os, "getloadavg") and os.getloadavg()[0] > cpus - 1
+    if not can_fork() or busy:
+        return 1
+    return max(1, min(shards, cpus))
+
+
+def shard_rows(batch: int, shards: int) -> list[slice]:
+    """Row ranges of ``shards`` near-equal pieces of ``batch`` rows (first pieces larger)."""
+    bounds = np.linspace(0, batch, shards + 1).round().astype(int)
+    return [slice(int(a), int(b)) for a, b in zip(bounds[:-1], bounds[1:])]
+
+
+class _SharedArrays:
+    """Named arrays of the shapes of ``like``, living in one block of shared memory."""
+
+    def __init__(self, like: dict[str, np.ndarray], copies: int):
+        dtype = np.result_type(*like.values())
+        size = sum(a.size for a in like.values())
+        self._block = mmap.mmap(-1, max(1, size * dtype.itemsize * copies))  # MAP_SHARED
+        flat = np.frombuffer(self._block, dtype=dtype, count=size * copies)
+        self.copies = []
+        for c in range(copies):
+            views, offset = {}, c * size
+            for name, a in like.items():
+                views[name] = flat[offset:offset + a.size].reshape(a.shape)
+                offset += a.size
+            self.copies.append(views)
+
+
+def _serve(conn, model, params: dict[str, np.ndarray], slots: list[dict[str, np.ndarray]]):
+    """A worker process: compute the shards it is sent until it receives None."""
+    model.params = dict(params)          # read the weights the parent publishes each step
+    while True:
+        job = conn.recv()
+        if job is None:
+            return
+        done = []
+        try:
+            for s, ids, targets, ignore_index in job:
+                loss, grads = model.loss_and_grads(ids, targets, ignore_index)
+                for name, g in grads.items():
+                    slots[s][name][...] = g
+                done.append((s, loss))
+            conn.send(("ok", done))
+        except Exception as err:  # the parent raises it, as if it had computed the shard
+            conn.send(("error", err))
+
+
+class ShardedGradients:
+    """``model.loss_and_grads`` over a batch cut into ``shards`` pieces, on ``workers`` cores.
+
+    Use as a context manager (it starts and stops the worker processes)::
+
+        with ShardedGradients(model, shards=2, workers=2) as sharded:
+            loss, grads = sharded.loss_and_grads(ids, targets, ignore_index=0)
+
+    The calling process computes shards too, so ``workers=2`` starts ONE extra process.
+    The model's weights may change between calls (the optimizer updates them in place):
+    every call hands the current weights to the workers.
+    """
+
+    def __init__(self, model, shards: int = 2, workers: int | None = None):
+        self.model = model
+        self.shards = check_int("shards", shards, minimum=1)
+        if workers is not None:
+            workers = check_int("workers", workers, minimum=1)
+        workers = auto_workers(self.shards) if workers is None else workers
+        self.workers = min(workers, self.shards) if can_fork() else 1
+        self._children = []                          # (process, connection) per extra worker
+
+    # -------------------------------------------------------------- start and stop
+    def __enter__(self) -> "ShardedGradients":
+        if self.workers > 1:
+            params = self.model.params
+            self._params = _SharedArrays(params, 1).copies[0]
+            self._slots = _SharedArrays(params, self.shards).copies
+            ctx = multiprocessing.get_context("fork")
+            for _ in range(self.workers - 1):
+                mine, theirs = ctx.Pipe()
+                proc = ctx.Process(target=_serve, daemon=True,
+                                   args=(theirs, self.model, self._params, self._slots))
+                proc.start()
+                theirs.close()
+                self._children.append((proc, mine))
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Stop the worker processes (idempotent)."""
+        for proc, conn in self._children:
+            try:
+                conn.send(None)
+            except OSError:
+                pass
+            proc.join(timeout=5)
+            if proc.is_alive():
+                proc.kill()
+            conn.close()
+        self._children = []
+
+    # ------------------------------------------------------------------ one batch
+    def loss_and_grads(self, ids: np.ndarray, targets: np.ndarray,
+                       ignore_index: int = 0) -> tuple[float, dict[str, np.ndarray]]:
+        """The batch's loss and gradients, as ``model.loss_and_grads`` would give them.
+
+        ids, targets: (B, T) integer arrays. Returns (loss, grads); with one shard these are
+        the model's own numbers, otherwise the shards' sum weighted by kept targets.
+        """
+        if self.shards == 1:
+            return self.model.loss_and_grads(ids, targets, ignore_index)
+        ids, targets = np.asarray(ids), np.asarray(targets)
+        rows = shard_rows(len(ids), self.shards)
+        kept = [int((targets[r] != ignore_index).sum()) for r in rows]   # n_s per shard
+        n = sum(kept)
+        if n == 0:  # nothing to learn from: let the model raise its own error
+            return self.model.loss_and_grads(ids, targets, ignore_index)
+        work = [s for s in range(self.shards) if kept[s] > 0]
+        mine = work[::self.workers]                      # round robin: the caller first
+        if self._children:
+            for name, p in self.model.params.items():     # publish the current weights
+                self._params[name][...] = p
+            for w, (_, conn) in enumerate(self._children, start=1):
+                conn.send([(s, ids[rows[s]], targets[rows[s]], ignore_index)
+                           for s in work[w::self.workers]])
+        results, failure = {}, None
+        try:
+            for s in mine:
+                results[s] = self.model.loss_and_grads(ids[rows[s]], targets[rows[s]],
+                                                       ignore_index)
+        finally:  # collect every worker's answer, even if ours failed: none is left behind
+            for _, conn in self._children:
+                try:
+                    status, done = conn.recv()
+                except EOFError:
+                    raise RuntimeError("a gradient worker process ended unexpectedly") from None
+                if status != "ok":
+                    failure = failure or done
+                    continue
+                for s, loss in done:
+                    results[s] = (loss, self._slots[s])
+        if failure is not None:
+            raise failure
+        # Add the shards up in shard order, whoever computed them: the same numbers always.
+        loss, grads = 0.0, None
+        for s in work:
+            weight = kept[s] / n
+            shard_loss, shard_grads = results[s]
+            loss += weight * shard_loss
+            if grads is None:
+                grads = {name: g * weight for name, g in shard_grads.items()}
+            else:
+                for name, g in shard_grads.items():
+                    grads[name] += g * weight
+        return loss, grads
