@@ -44,14 +44,16 @@ REALTEXT_SAMPLING = SamplingConfig(method="sample", temperature=0.8, top_p=0.95)
 
 @dataclass(frozen=True)
 class RealTextConfig:
-    """Sizes of a real-text run; the defaults take about a minute on one core."""
+    """Sizes of a real-text run; with the defaults, training on ``stdlib_docstrings()`` takes
+    about 20-30 seconds on one core (measured: 5 epochs in 10 s, 20 epochs in 62 s; the
+    held-out loss was lowest near epoch 12 and rose after it, as the model overfitted)."""
 
     vocab_size: int = 512     # BPE ids: 256 bytes + merges + 2 special tokens
     block_size: int = 32      # tokens the model reads; windows are block_size + 1 long
     n_layer: int = 2          # transformer blocks (as the course model)
     n_head: int = 4           # attention heads per block
     n_embd: int = 64          # width of the residual stream
-    epochs: int = 5           # passes over the training windows
+    epochs: int = 10          # passes over the training windows
     batch_size: int = 32      # windows per Adam step
     val_fraction: float = 0.1  # share of the documents held out
     seed: int = 0             # the split, the weights and the minibatch order
