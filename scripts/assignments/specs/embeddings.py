@@ -31,7 +31,8 @@ import numpy as np
 #
 # `embed(ids, table)` returns the rows of `table` (shape `(V, D)`) for the given ids:
 # * `ids` can have any shape, for example `(T,)` for one sentence of `T` ids or `(B, T)`
-#   for a batch; the result has shape `ids.shape + (D,)`, dtype `float64`.
+#   for a batch; the result has shape `ids.shape + (D,)`, dtype `float64`. An empty list of
+#   ids `[]` is a sentence of length 0: the result has shape `(0, D)`.
 # * Every id must satisfy `0 <= id < V`; otherwise raise `ValueError`. Careful: numpy
 #   accepts `table[-1]` (the last row) without complaint, so check negative ids yourself.
 # %% solution id=embed
@@ -39,6 +40,8 @@ def embed(ids, table):
     """Rows of table for ids: ids (...), table (V, D) -> (..., D) float64."""
     ### BEGIN SOLUTION
     ids = np.asarray(ids)
+    if ids.size == 0:
+        ids = ids.astype(np.intp)  # np.asarray([]) is float64, which cannot index
     table = np.asarray(table, dtype=np.float64)  # (V, D)
     if ids.size and (ids.min() < 0 or ids.max() >= table.shape[0]):
         raise ValueError(f"ids must be in [0, {table.shape[0]}), got {ids}")
@@ -66,6 +69,10 @@ result = embed([1], [[1, 2], [3, 4]])
 assert result.dtype == np.float64, "an integer table must give float64 embeddings"
 np.testing.assert_allclose(result, [[3.0, 4.0]], err_msg="embed([1], [[1, 2], [3, 4]])")
 np.testing.assert_allclose(embed([3], table), [table[3]], err_msg="the last id V-1 is valid")
+result = embed([], table)
+assert isinstance(result, np.ndarray) and result.shape == (0, 3), \
+    f"embed([], table with D=3) must have shape (0, 3), got {getattr(result, 'shape', result)}"
+assert result.dtype == np.float64, "embed([], table) must have dtype float64"
 # %% tests id=test_embed_out_of_range points=1
 try:
     embed([0, 4], np.zeros((4, 3)))
@@ -89,6 +96,8 @@ else:
 # * Add `positions[t]` to the embedding at position `t` (the first `T` rows of
 #   `positions`), for every sentence of the batch. Return an array of the shape of `x`.
 # * If `T > max_len`, or the `D` of `x` and of `positions` differ, raise `ValueError`.
+#   Check this yourself: numpy's broadcasting would silently add a table of one row (or one
+#   column) to every position.
 # Careful: in a batch `(B, T, D)` the positions are along the **second** axis, not the
 # first (`len(x)` is `B`, not `T`).
 # %% solution id=add_positions
@@ -138,6 +147,14 @@ for bad in (np.zeros((6, 4)), np.zeros((2, 6, 4)), np.zeros((2, 3))):
     else:
         raise AssertionError(f"x of shape {bad.shape} with positions (5, 4) must raise "
                              "ValueError")
+for bad_positions in (np.ones((1, 4)), np.ones((5, 1))):  # would broadcast silently
+    try:
+        add_positions(np.zeros((3, 4)), bad_positions)
+    except ValueError:
+        pass
+    else:
+        raise AssertionError(f"x of shape (3, 4) with positions {bad_positions.shape} must "
+                             "raise ValueError (T > max_len or D differs)")
 # %% markdown
 # ## 3. Cosine similarity
 #
@@ -147,7 +164,8 @@ for bad in (np.zeros((6, 4)), np.zeros((2, 6, 4)), np.zeros((2, 3))):
 # vectors: `[1, 2]` and `[2, 4]` have similarity 1.
 # * Return a Python `float` (use `float(...)`).
 # * **If `a` or `b` is the zero vector** (all zeros), the formula divides by 0: return
-#   `0.0` instead (and do not produce `nan` or a warning).
+#   `0.0` instead (and do not produce `nan` or a warning). Only the exact zero vector: a
+#   very short vector such as `[3e-9, 4e-9]` is not zero and has its usual similarity.
 # %% solution id=cosine_similarity
 def cosine_similarity(a, b):
     """Cosine of the angle between two vectors (D,), (D,) -> float; 0.0 for a zero vector."""
@@ -182,6 +200,8 @@ assert result == 0.0, f"the cosine similarity with a zero vector is defined as 0
 # %% hidden
 assert cosine_similarity([1.0, 2.0], [0.0, 0.0]) == 0.0, "zero vector as b: 0.0"
 assert cosine_similarity([0.0, 0.0], [0.0, 0.0]) == 0.0, "two zero vectors: 0.0"
+np.testing.assert_allclose(cosine_similarity([3e-9, 4e-9], [6e-9, 8e-9]), 1.0, rtol=1e-12,
+                           err_msg="very short vectors are not zero vectors: same direction, 1")
 # %% markdown
 # ## 4. Nearest neighbours
 #
@@ -189,7 +209,9 @@ assert cosine_similarity([0.0, 0.0], [0.0, 0.0]) == 0.0, "two zero vectors: 0.0"
 # `table` (shape `(V, D)`) whose **cosine similarity** with the vector `query` (shape
 # `(D,)`) is largest:
 # * a Python `list` of `int`, the most similar first;
-# * when two rows have the same similarity, the **smaller id comes first**;
+# * when two rows have the same similarity, the **smaller id comes first** (careful:
+#   numpy's default `np.argsort` keeps that order only for short arrays; sort
+#   `(-similarity, id)` pairs or use `kind="stable"`);
 # * a zero row has similarity 0 (as in `cosine_similarity`);
 # * if `exclude` is an id, that row is never returned (use it to skip the query word
 #   itself);
@@ -231,6 +253,17 @@ assert result == [1, 3, 5, 0, 2, 4], f"the zero row has similarity 0, ties in id
 assert nearest_neighbours([3.0, 4.0], table, 3, exclude=3) == [1, 5, 0], "exclude=3"
 assert nearest_neighbours([1.0, 0.0], [[-1.0, 0.0], [0.0, 0.0]], 2) == [1, 0], \
     "a zero row (similarity 0) ranks above an opposite row (similarity -1)"
+# A long table (30 rows) with many exact ties: multiples of 5 directions (one is zero).
+directions = [[3.0, 4.0], [4.0, 3.0], [0.0, 5.0], [-3.0, -4.0], [0.0, 0.0]]
+long_table = np.array([[(1 + (i * 7) % 4) * v for v in directions[i % 5]] for i in range(30)])
+def plain_cosine(a, b):
+    dot = sum(x * y for x, y in zip(a, b))
+    norm = (sum(x * x for x in a) * sum(y * y for y in b)) ** 0.5
+    return 0.0 if norm == 0 else dot / norm
+sims = [plain_cosine([3.0, 4.0], row) for row in long_table]
+expected = sorted(range(30), key=lambda i: (-sims[i], i))
+result = nearest_neighbours([3.0, 4.0], long_table, 30)
+assert result == expected, f"30 rows with ties: ties in id order (stable sort), got {result}"
 for bad_k, exclude in ((0, None), (7, None), (6, 1)):
     try:
         nearest_neighbours([3.0, 4.0], table, bad_k, exclude=exclude)

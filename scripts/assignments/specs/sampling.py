@@ -56,8 +56,8 @@ assert isinstance(greedy(np.array([1, 5, 2])), int), "greedy must return a Pytho
 #   `>= t`** (so when several words tie with the `k`-th one, all of them are kept and more
 #   than `k` words survive). Set the others to 0.
 # * Divide by the sum of the kept probabilities so that the result sums to 1 again.
-# * `k` must be an integer with `1 <= k <= V` (the number of words); otherwise raise
-#   `ValueError`.
+# * `k` must be an integer (a Python `int` or a numpy integer) with `1 <= k <= V` (the
+#   number of words); otherwise (for example `k=0`, `k=V+1` or `k=1.5`) raise `ValueError`.
 #
 # Example: `[0.1, 0.4, 0.2, 0.3]` with `k=2` keeps 0.4 and 0.3, and returns
 # `[0, 4/7, 0, 3/7]`.
@@ -66,8 +66,8 @@ def top_k_filter(probs, k):
     """Keep the probabilities >= the k-th largest, renormalised: (V,) -> (V,) float64."""
     ### BEGIN SOLUTION
     p = np.asarray(probs, dtype=np.float64)  # (V,)
-    if not 1 <= k <= p.size:
-        raise ValueError(f"k must be between 1 and {p.size}, got {k}")
+    if not isinstance(k, (int, np.integer)) or not 1 <= k <= p.size:
+        raise ValueError(f"k must be an integer between 1 and {p.size}, got {k!r}")
     threshold = np.sort(p)[::-1][k - 1]  # the k-th largest probability
     kept = np.where(p >= threshold, p, 0.0)  # (V,)
     return kept / kept.sum()
@@ -98,13 +98,15 @@ np.testing.assert_allclose(top_k_filter([0.2, 0.3, 0.5], 3), [0.2, 0.3, 0.5], rt
                            err_msg="k=V keeps every word")
 np.testing.assert_allclose(top_k_filter([0.2, 0.3, 0.5], 1), [0.0, 0.0, 1.0], rtol=1e-12,
                            err_msg="k=1 keeps only the most likely word")
-for bad in (0, 4):
+np.testing.assert_allclose(top_k_filter([0.2, 0.3, 0.5], np.int64(2)), [0.0, 0.375, 0.625],
+                           rtol=1e-12, err_msg="a numpy integer k works like an int")
+for bad in (0, 4, 1.5):
     try:
         top_k_filter([0.2, 0.3, 0.5], bad)
     except ValueError:
         pass
     else:
-        raise AssertionError(f"top_k_filter(probs of 3 words, k={bad}) must raise ValueError")
+        raise AssertionError(f"top_k_filter(probs of 3 words, k={bad!r}) must raise ValueError")
 # %% markdown
 # ## 3. Top-p (nucleus) filtering
 #
@@ -161,6 +163,21 @@ np.testing.assert_allclose(top_p_filter([0.125, 0.5, 0.125, 0.25], 0.75),
                            err_msg="words must be ordered by probability, not by id")
 np.testing.assert_allclose(top_p_filter([0.25, 0.5, 0.25], 0.6), [1 / 3, 2 / 3, 0.0],
                            rtol=1e-12, err_msg="tie between ids 0 and 2: id 0 comes first")
+# 40 words, 24 tied at 2/64 and 16 tied at 1/64 (exact sums): ties in id order in a LONG
+# vector (numpy's default argsort keeps ties in order only for short arrays).
+probs = np.array([1 / 64 if i % 5 in (1, 3) else 2 / 64 for i in range(40)])
+ranked = sorted(range(40), key=lambda i: (-probs[i], i))
+for p in (0.5, 0.8):
+    total, kept = 0.0, []
+    for i in ranked:
+        if total < p:
+            kept.append(i)
+        total += probs[i]
+    expected = np.zeros(40)
+    expected[kept] = probs[kept] / probs[kept].sum()
+    np.testing.assert_allclose(top_p_filter(probs, p), expected, rtol=1e-12, atol=1e-15,
+                               err_msg=f"40 words with ties, p={p}: equal probabilities are "
+                                       "ordered by id (use a stable sort)")
 np.testing.assert_allclose(top_p_filter([0.5, 0.25, 0.125, 0.125], 1.0),
                            [0.5, 0.25, 0.125, 0.125], rtol=1e-12,
                            err_msg="p=1 keeps every word")
@@ -239,8 +256,9 @@ assert drawn == expected, "sample must use exactly one rng.random() per draw"
 # 2. If `temperature == 0`: choose `greedy(logits)` (no random draw at all).
 # 3. Otherwise: turn `logits / temperature` into probabilities with a softmax (subtract the
 #    maximum first so that large logits work); then, if `top_k` is not `None`, apply
-#    `top_k_filter`; then, if `top_p` is not `None`, apply `top_p_filter`; then choose
-#    `sample(probs, rng)`.
+#    `top_k_filter`; then, if `top_p` is not `None`, apply `top_p_filter` to the
+#    probabilities `top_k_filter` returned (in this order: top-k first, then top-p on the
+#    renormalised probabilities); then choose `sample(probs, rng)`.
 # 4. Append the chosen id and go on.
 #
 # Use your functions above. Same seed, same text: all randomness comes from `rng`.
@@ -345,6 +363,12 @@ np.testing.assert_array_equal(np.random.get_state()[1], global_state,
 big = lambda ids: TABLE[ids[-1]] * 400.0  # logits in the hundreds: needs a stable softmax
 got = generate(big, [0], 5, np.random.default_rng(1))
 assert got == [0, 1, 2, 3, 0, 1], f"with very large logits sampling is nearly greedy, got {got}"
+# Adding 1000 to every logit changes no probability, so the same seed gives the same ids
+# (an overflow would give nan probabilities and a different draw).
+shifted = lambda ids: TABLE[ids[-1]] + 1000.0
+got = generate(shifted, [1, 2], 30, np.random.default_rng(5))
+assert got == reference([1, 2], 30, 5, 1.0), "logits + 1000 must give the same ids as the " \
+    "logits: subtract the maximum before np.exp"
 # %% tests id=test_generate_filters points=1
 TABLE = np.array([[0.0, 3.0, 1.0, 0.5],
                   [0.2, 0.0, 2.5, 1.0],
@@ -391,6 +415,15 @@ for top_k, top_p in ((2, None), (None, 0.8), (3, 0.9)):
     want = reference([0], 25, 11, top_k, top_p)
     assert got == want, f"top_k={top_k}, top_p={top_p}: apply softmax, then top-k, then " \
                         f"top-p, then one draw"
+# The order matters: probabilities [0.4, 0.3, 0.2, 0.1], top_k=3 renormalises the first three
+# to [4/9, 3/9, 2/9]; top-p 0.75 then keeps two words (4/9 + 3/9 >= 0.75), so word 2 never
+# comes. Top-p first would keep three words (0.4 + 0.3 < 0.75) and word 2 would come.
+fixed = lambda ids: np.log(np.array([0.4, 0.3, 0.2, 0.1]))
+got = generate(fixed, [0], 40, np.random.default_rng(4), top_k=3, top_p=0.75)
+assert 2 not in got[1:] and 3 not in got[1:], \
+    "top_k=3, top_p=0.75 on [0.4, 0.3, 0.2, 0.1]: apply top-k FIRST, then top-p on the " \
+    "renormalised probabilities (only words 0 and 1 can come)"
+assert {0, 1} <= set(got[1:]), "top_k=3, top_p=0.75: words 0 and 1 are both possible"
 # %% markdown
 # ## Self-check
 #

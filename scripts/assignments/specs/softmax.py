@@ -21,8 +21,8 @@
 # **Rules for every function.**
 # * Use numpy only. Do not use `genai_lab` (the course package): during grading it is
 #   switched off, and a function that calls it fails its tests.
-# * Inputs can be Python lists or numpy arrays of ints or floats; return numpy arrays of
-#   `float64` (use `np.asarray(x, dtype=np.float64)` at the start).
+# * Inputs can be Python lists or numpy arrays of ints or floats (`float32` too); return
+#   numpy arrays of `float64` (use `np.asarray(x, dtype=np.float64)` at the start).
 # * Never change the array you were given (compute a new one).
 # %% code id=setup
 import numpy as np
@@ -40,7 +40,9 @@ import numpy as np
 #   sums to 1, not each of the 3 columns.
 # * It must work for **large logits** such as `[1000.0, 1000.0]` (answer `[0.5, 0.5]`):
 #   `np.exp(1000.0)` overflows to infinity. Use the fact that softmax does not change if you
-#   subtract the same number from every logit of a row: subtract the row's maximum first.
+#   subtract the same number from every logit of a row: subtract **each row's own maximum**
+#   first. (One maximum for the whole batch is not enough: in a batch whose rows differ by
+#   hundreds, every `np.exp` of the lower row rounds to 0 and that row becomes 0/0.)
 # * **Temperature** $T > 0$ divides the logits before the softmax:
 #   $\mathrm{softmax}(z / T)$. $T < 1$ makes the distribution sharper, $T > 1$ flatter.
 #   Not multiplied, and not applied to the probabilities after the softmax.
@@ -72,6 +74,9 @@ result = softmax(np.array([2, 2, 2, 2, 2]))
 assert result.dtype == np.float64, f"softmax of ints must return float64, got {result.dtype}"
 np.testing.assert_allclose(result, np.full(5, 0.2), rtol=1e-12,
                            err_msg="five equal logits should each get 0.2")
+small = softmax(np.array([0.0, np.log(3.0)], dtype=np.float32))
+assert small.dtype == np.float64, f"softmax of float32 must return float64, got {small.dtype}"
+np.testing.assert_allclose(small, [0.25, 0.75], rtol=1e-6, err_msg="float32 logits [0, ln 3]")
 z = np.array([0.5, -1.25, 3.0, 0.0])
 before = z.copy()
 p = softmax(z)
@@ -103,6 +108,14 @@ np.testing.assert_allclose(result, [1.0, 0.0], atol=1e-12,
 result = softmax([800.0, 799.0])
 np.testing.assert_allclose(result, [1 / (1 + np.exp(-1.0)), 1 / (1 + np.exp(1.0))],
                            rtol=1e-12, err_msg="softmax([800, 799]) is [1/(1+e^-1), 1/(1+e)]")
+# Rows that differ by hundreds: each row must subtract its OWN maximum.
+batch = np.array([[0.0, np.log(3.0)], [1000.0, 1000.0 + np.log(3.0)],
+                  [-800.0, -800.0]])  # (3, 2)
+result = softmax(batch)
+assert np.all(np.isfinite(result)), "a batch whose rows differ by hundreds must stay finite " \
+                                    "(subtract each row's own maximum, not the batch's)"
+np.testing.assert_allclose(result, [[0.25, 0.75], [0.25, 0.75], [0.5, 0.5]], rtol=1e-9,
+                           err_msg="each row of a batch is shifted by its own maximum")
 # %% tests id=test_softmax_last_axis points=2
 # A batch of 2 rows of 3 logits: each ROW must sum to 1.
 batch = np.array([[0.0, np.log(2.0), np.log(3.0)],
@@ -164,7 +177,7 @@ for bad in (0.0, -1.0):
 #
 # Do **not** compute `np.log(softmax(z))`: when one probability is tiny it rounds to 0 and
 # its log becomes `-inf`. For `[0.0, -1000.0]` the right answer is `[0.0, -1000.0]`
-# (up to rounding). Subtract the row maximum $m$ and use
+# (up to rounding). Subtract the row maximum $m$ (each row's own, as in `softmax`) and use
 # $\log \sum_j e^{z_j} = m + \log \sum_j e^{z_j - m}$.
 # %% solution id=log_softmax
 def log_softmax(logits):
@@ -198,6 +211,14 @@ np.testing.assert_allclose(result[1], [-3000.0, 0.0], atol=1e-9,
                            err_msg="log_softmax([-3000, 0]) should be [-3000, 0]")
 np.testing.assert_allclose(result[2], [-np.log(2.0), -np.log(2.0)], rtol=1e-12,
                            err_msg="two equal logits: log 1/2 each")
+batch = np.array([[2000.0, 2000.0 + np.log(3.0)], [0.0, np.log(3.0)]])  # (2, 2)
+before = batch.copy()
+result = log_softmax(batch)
+np.testing.assert_array_equal(batch, before, err_msg="log_softmax must not change its input")
+assert np.all(np.isfinite(result)), "rows that differ by thousands: subtract each row's own " \
+                                    "maximum, not the batch's"
+np.testing.assert_allclose(result, np.log([[0.25, 0.75], [0.25, 0.75]]), rtol=1e-9,
+                           err_msg="log_softmax shifts each row by its own maximum")
 # %% markdown
 # ## 3. Cross-entropy
 #

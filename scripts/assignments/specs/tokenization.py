@@ -34,7 +34,10 @@ SPECIAL_TOKENS = ["[PAD]", "[UNK]", "[CLS]", "[SEP]"]  # ids 0, 1, 2, 3
 # 2. each of the four punctuation marks `.` `,` `!` `?` becomes a separate token: put a
 #    space before and after it;
 # 3. remove every other character that is not a letter `a`-`z`, a digit `0`-`9` or
-#    whitespace (so `don't` becomes `dont` and `#1` becomes `1`);
+#    whitespace (so `don't` becomes `dont` and `#1` becomes `1`). Only these 36 characters
+#    are kept: accented letters such as `é`, letters of other alphabets, `_` and digits
+#    such as `²` are removed too (careful: `str.isalnum()` and the regular expression `\w`
+#    accept them);
 # 4. replace every run of whitespace (spaces, tabs, newlines) by one space, and remove
 #    spaces at the start and the end.
 #
@@ -66,6 +69,9 @@ assert clean_text("Wait...what?!") == "wait . . . what ? !", "each mark is its o
 assert clean_text("") == "", "an empty text stays empty"
 assert clean_text(" \t\n ") == "", "only whitespace gives an empty string"
 assert clean_text("A-B") == "ab", "a hyphen is removed, not replaced by a space"
+assert clean_text("Naïve café") == "nave caf", "accented letters are not a-z: removed"
+assert clean_text("snake_case x² Ωmega") == "snakecase x mega", \
+    "only a-z and 0-9 are kept: _ and ² and Ω are removed"
 # %% markdown
 # ## 2. Splitting into tokens
 #
@@ -92,7 +98,8 @@ assert tokenize("It's  5 o'clock.") == ["its", "5", "oclock", "."]
 # * ids 0, 1, 2, 3 are the special tokens `"[PAD]"`, `"[UNK]"`, `"[CLS]"`, `"[SEP]"`, in
 #   this order (the list `SPECIAL_TOKENS` above);
 # * then every token of the texts (as given by `tokenize`) that occurs at least `min_count`
-#   times **in total over all the texts**, with the next ids 4, 5, 6, ... in this order:
+#   times **in total over all the texts** (a token that occurs twice in one text and once in
+#   another has count 3, also for `min_count`), with the next ids 4, 5, 6, ... in this order:
 #   the most frequent token first; tokens with the same count in **alphabetical** order.
 #
 # Example: `["the dog sat", "the cat sat", "the end"]`: `the` occurs 3 times, `sat` 2,
@@ -139,6 +146,14 @@ assert sorted(vocab, key=vocab.get) == ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "b",
     "min_count=2 keeps only the tokens that occur at least twice"
 vocab = build_vocab(["x y", "y"], min_count=3)
 assert len(vocab) == 4, "min_count=3: no token occurs 3 times, only the special tokens remain"
+vocab = build_vocab(["a a a", "b", "b"])
+assert sorted(vocab, key=vocab.get)[4:] == ["a", "b"], \
+    "a occurs 3 times (in one text), b twice (in two texts): count in total, a comes first"
+vocab = build_vocab(["x y", "y"], min_count=2)
+assert sorted(vocab, key=vocab.get)[4:] == ["y"], \
+    "y occurs once in each of two texts: 2 in total, so min_count=2 keeps it"
+vocab = build_vocab(["a a a", "b", "b"], min_count=3)
+assert sorted(vocab, key=vocab.get)[4:] == ["a"], "min_count=3 keeps a (3 in total), not b"
 # %% markdown
 # ## 4. Encoding: ids, special tokens, unknown words, truncation and padding
 #

@@ -13,7 +13,7 @@ def greedy(logits):
 # %% solution id=top_k
 def top_k_filter(probs, k):
     values = [float(v) for v in probs]
-    if k < 1 or k > len(values):
+    if int(k) != k or k < 1 or k > len(values):
         raise ValueError(f"k={k} out of range")
     threshold = sorted(values, reverse=True)[k - 1]
     kept = np.array([v if v >= threshold else 0.0 for v in values])

@@ -1,0 +1,10 @@
+# Wrong: sorts by similarity ascending and reverses: ties come larger id first.
+# loses: test_neighbours
+# %% solution id=nearest_neighbours
+def nearest_neighbours(query, table, k, exclude=None):
+    table = np.asarray(table, dtype=np.float64)
+    candidates = [i for i in range(len(table)) if i != exclude]
+    if not 1 <= k <= len(candidates):
+        raise ValueError("bad k")
+    ranked = sorted(candidates, key=lambda i: cosine_similarity(query, table[i]))[::-1]
+    return [int(i) for i in ranked[:k]]

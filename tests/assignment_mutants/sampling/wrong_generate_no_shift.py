@@ -1,0 +1,18 @@
+# Wrong: the loop's softmax does not subtract the maximum; large logits overflow to nan.
+# loses: test_generate_sampling
+# %% solution id=generate
+def generate(next_logits, prompt, n_new, rng, temperature=1.0, top_k=None, top_p=None):
+    ids = list(prompt)
+    for _ in range(n_new):
+        logits = np.asarray(next_logits(list(ids)), dtype=np.float64)
+        if temperature == 0:
+            ids.append(greedy(logits))
+            continue
+        e = np.exp(logits / temperature)
+        probs = e / e.sum()
+        if top_k is not None:
+            probs = top_k_filter(probs, top_k)
+        if top_p is not None:
+            probs = top_p_filter(probs, top_p)
+        ids.append(sample(probs, rng))
+    return ids

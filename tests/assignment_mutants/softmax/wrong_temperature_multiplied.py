@@ -1,0 +1,9 @@
+# Wrong: multiplies the logits by the temperature instead of dividing.
+# loses: test_softmax_temperature
+# %% solution id=softmax
+def softmax(logits, temperature=1.0):
+    if temperature <= 0:
+        raise ValueError("temperature must be > 0")
+    z = np.asarray(logits, dtype=np.float64) * temperature
+    e = np.exp(z - z.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
