@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from genai_lab.bank import (BANK, CHAPTER_TITLES, KINDS, LEVELS, Mistake, NumberQuestion,
-                            ReadCode, SeveralChoice, SingleChoice, by_id, chapter_quiz,
+                            ReadCode, SeveralChoice, SingleChoice, as_quiz, by_id, chapter_quiz,
                             questions, records)
 from genai_lab.bank.questions import right, wrong
 from genai_lab.corpus import default_corpus, default_grammar
@@ -302,11 +302,23 @@ def test_records_are_json_and_carry_chapter_and_answers():
             assert all(o["feedback"] for o in record["options"])
 
 
-def test_chapter_quiz_takes_one_answer_questions_easiest_first():
+def test_chapter_quiz_takes_single_answer_questions_easiest_first():
     quiz = chapter_quiz("09_softmax_activation", n=4)
     assert len(quiz) == 4
-    assert all(q.kind in ("single", "code") for q in quiz)
+    assert all(q.kind == "single" for q in quiz)
     levels = [LEVELS.index(q.level) for q in quiz]
     assert levels == sorted(levels)
     with pytest.raises(ValueError):
         chapter_quiz("09_softmax_activation", n=0)
+
+
+def test_as_quiz_keeps_the_key_and_every_feedback():
+    for q in chapter_quiz("04_model_training", n=3):
+        (converted,) = as_quiz(q)
+        right_label = converted.correct
+        assert [t for _, t, _ in converted.options] == [o.text for o in q.options]
+        for (label, _, feedback), option in zip(converted.options, q.options):
+            assert feedback == option.feedback
+            assert (label == right_label) == option.correct
+    with pytest.raises(TypeError, match="single-answer"):
+        as_quiz("09-two-logits")

@@ -7,8 +7,10 @@ has one module, ``chNN_<name>.py``, whose ``QUESTIONS`` compute their numbers wi
 itself (``genai_lab.softmax``, ``genai_lab.corpus``, ...), so no answer key is typed by hand.
 
 ``BANK`` maps each chapter's file name (``"09_softmax_activation"``) to its questions;
-:func:`records` gives the JSON-ready form the "test yourself" page draws its tests from, and
-:func:`chapter_quiz` a chapter's in-page quiz (its single-answer questions, easiest first).
+:func:`records` gives the JSON-ready form the "test yourself" page draws its tests from;
+:func:`chapter_quiz` picks a chapter's in-page quiz (single-answer questions, easiest first)
+and :func:`as_quiz` turns single-answer questions into ``genai_lab.display.quiz`` questions,
+so a quiz rendered with ``render_quiz(as_quiz(...))`` comes from the same bank.
 
     >>> from genai_lab.bank import BANK, questions
     >>> len(BANK)
@@ -28,9 +30,10 @@ from genai_lab.bank import (ch01_data_collection, ch02_preprocessing, ch03_featu
 from genai_lab.bank.questions import (KINDS, LEVELS, Mistake, NumberQuestion, Option, Question,
                                       ReadCode, SeveralChoice, SingleChoice, run_snippet)
 from genai_lab.checks import check_str
+from genai_lab.display import quiz
 
 __all__ = ["BANK", "CHAPTER_TITLES", "KINDS", "LEVELS", "Mistake", "NumberQuestion", "Option",
-           "Question", "ReadCode", "SeveralChoice", "SingleChoice", "by_id", "chapter_quiz",
+           "Question", "ReadCode", "SeveralChoice", "SingleChoice", "as_quiz", "by_id", "chapter_quiz",
            "questions", "records", "run_snippet"]
 
 _MODULES = (ch01_data_collection, ch02_preprocessing, ch03_feature_engineering,
@@ -109,12 +112,35 @@ def records() -> list[dict]:
     return out
 
 
-def chapter_quiz(chapter: str, n: int = 3) -> tuple[SingleChoice | ReadCode, ...]:
-    """Up to ``n`` of a chapter's one-answer questions for its in-page quiz, easiest first."""
+def chapter_quiz(chapter: str, n: int = 3) -> tuple[SingleChoice, ...]:
+    """Up to ``n`` of a chapter's single-answer questions for its in-page quiz, easiest first."""
     if chapter not in BANK:
         raise ValueError(f"chapter must be one of {list(BANK)}, got {chapter!r}")
     if not isinstance(n, int) or isinstance(n, bool) or n < 1:
         raise ValueError(f"n must be a positive int, got {n!r}")
-    one_answer = [q for q in BANK[chapter] if q.kind in ("single", "code")]
+    one_answer = [q for q in BANK[chapter] if isinstance(q, SingleChoice)]
     one_answer.sort(key=lambda q: LEVELS.index(q.level))  # stable: bank order within a level
     return tuple(one_answer[:n])
+
+
+def as_quiz(items) -> tuple[quiz.Question, ...]:
+    """Single-answer bank questions (or their ids) as questions of ``display.quiz``.
+
+    Labels are A, B, C, ... in the bank's order; the feedback is the bank's, option by option.
+    """
+    if isinstance(items, (str, SingleChoice)):
+        items = [items]
+    out = []
+    for item in items:
+        q = by_id(item) if isinstance(item, str) else item
+        if not isinstance(q, SingleChoice):
+            raise TypeError(f"as_quiz takes single-answer questions, got {q.qid!r} "
+                            f"({type(q).__name__})")
+        labels = [chr(ord("A") + i) for i in range(len(q.options))]
+        out.append(quiz.Question(
+            prompt=q.prompt.replace("`", ""),
+            options=tuple((label, o.text, o.feedback) for label, o in zip(labels, q.options)),
+            correct=labels[next(i for i, o in enumerate(q.options) if o.correct)]))
+    if not out:
+        raise ValueError("as_quiz needs at least one question")
+    return tuple(out)

@@ -180,7 +180,7 @@ QUESTIONS = (
         prompt="`corpus_stats` counts words (punctuation is not a word) and distinct words. "
                "For the three samples " + ", ".join(repr(t) for t in _STATS_TEXTS)
                + ", what is the vocabulary size (the number of distinct words)?",
-        answer=_stats.vocabulary_size, tolerance=0.5,
+        answer=_stats.vocabulary_size, tolerance=0.01,
         solution=f"The distinct words after lower-casing are "
                  f"{', '.join(sorted(w for w, _ in _stats.most_common))}: "
                  f"{_stats.vocabulary_size} distinct words in {_stats.n_words} words; 'The' "
@@ -195,7 +195,7 @@ QUESTIONS = (
         qid="01-split-size", level="easy",
         prompt="`train_val_split(samples, val_fraction=0.2, seed=0)` splits 25 samples. How "
                "many go to the validation set?",
-        answer=len(_split_val), tolerance=0.5,
+        answer=len(_split_val), tolerance=0.01,
         solution=f"round(25 x 0.2) = {len(_split_val)} samples for validation, the other "
                  f"{len(_split_train)} for training; the seed decides which ones.",
         mistakes=(Mistake(len(_split_train), "That is the training set; validation gets "

@@ -78,7 +78,7 @@ QUESTIONS = (
         qid="02-count-ids", level="easy",
         prompt=f"A word tokenizer is trained on {_texts}. How many ids does "
                "`tokenizer.encode('The cat runs.')` return (it adds [CLS] and [SEP])?",
-        answer=len(_encoded), tolerance=0.5,
+        answer=len(_encoded), tolerance=0.01,
         solution=f"Tokens: the, cat, runs, '.', plus [CLS] in front and [SEP] at the end: "
                  f"{len(_encoded)} ids, {_encoded}.",
         mistakes=(Mistake(3, "'.' is a token too, and [CLS] and [SEP] are added."),
@@ -90,7 +90,7 @@ QUESTIONS = (
         prompt=f"A word tokenizer is trained on {_texts}. The vocabulary starts with the four "
                "special tokens (ids 0-3), then every token seen, most frequent first, ties in "
                "alphabetical order. What id does 'cat' get?",
-        answer=_cat_id, tolerance=0.5,
+        answer=_cat_id, tolerance=0.01,
         solution="Counts: '.' 3, then cat, sleeps and the 2 each (alphabetical: cat first), "
                  f"then a, dog, runs 1 each. So '.' is 4 and 'cat' is {_cat_id}.",
         mistakes=(Mistake(_cat_id - 1, "'.' is a token and occurs 3 times: it comes first."),
@@ -117,7 +117,7 @@ QUESTIONS = (
         qid="02-padding", level="medium",
         prompt=f"With the same tokenizer, `encode_batch(['The cat runs.'], seq_len=8)` makes "
                "one row of 8 ids. How many of them are [PAD]?",
-        answer=_n_pad, tolerance=0.5,
+        answer=_n_pad, tolerance=0.01,
         solution=f"The sentence needs {len(_encoded)} ids with [CLS] and [SEP]; the row is "
                  f"filled up to 8 with [PAD]: {8 - len(_encoded)} pads, row {_row.tolist()}.",
         mistakes=(Mistake(8 - 4, "Count [CLS] and [SEP]: they are in the row too."),
@@ -128,7 +128,7 @@ QUESTIONS = (
         prompt="The same tokenizer truncates 'A dog runs in the cat.' to a row of 6 ids "
                "(`seq_len=6`). A truncated row keeps its start and still ends with [SEP]. "
                "How many of the sentence's own tokens (words and punctuation) are kept?",
-        answer=_kept_words, tolerance=0.5,
+        answer=_kept_words, tolerance=0.01,
         solution=f"6 places minus [CLS] and [SEP] leave {_kept_words} tokens: a, dog, runs, "
                  f"in (which is [UNK] here). The row is {_cut.tolist()}.",
         mistakes=(Mistake(6, "[CLS] and [SEP] take two of the six places."),

@@ -122,7 +122,7 @@ QUESTIONS = (
         prompt=f"In the course model every token vector has C = {_C} numbers. How many "
                f"numbers describe a sentence of {_n_tokens} tokens after the embedding "
                "lookup?",
-        answer=_n_tokens * _C, tolerance=0.5,
+        answer=_n_tokens * _C, tolerance=0.01,
         solution=f"One row of {_C} numbers per token: {_n_tokens} x {_C} = {_n_tokens * _C}, "
                  f"a ({_n_tokens}, {_C}) array.",
         mistakes=(Mistake(_C, f"That is one token; there are {_n_tokens}."),
@@ -134,7 +134,7 @@ QUESTIONS = (
         prompt="A BERT-base-sized model gives every token a vector of 768 numbers. For "
                "10,000 sentences of 50 positions, stored as float32 (4 bytes per number), how "
                "many megabytes (1 MB = 1,000,000 bytes) would the whole block take?",
-        answer=_bert_mb, tolerance=0.5,
+        answer=_bert_mb, tolerance=0.01,
         solution=f"10,000 x 50 x 768 = {int(np.prod(_BERT)):,} numbers x 4 bytes = "
                  f"{_bert_mb:,.0f} MB. That is why rows are looked up one batch at a time "
                  "instead of building the whole block.",

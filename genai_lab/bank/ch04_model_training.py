@@ -187,7 +187,7 @@ QUESTIONS = (
                f"{_config.n_embd} numbers to F = {_mlp_width} numbers with a weight matrix "
                "(C x F) and one bias per output. How many weights and biases does that layer "
                "have?",
-        answer=_mlp_first, tolerance=0.5,
+        answer=_mlp_first, tolerance=0.01,
         solution=f"{_config.n_embd} x {_mlp_width} = {_config.n_embd * _mlp_width} weights "
                  f"plus {_mlp_width} biases = {_mlp_first}.",
         mistakes=(Mistake(_config.n_embd * _mlp_width, "Add the biases: one per output."),

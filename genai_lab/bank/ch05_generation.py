@@ -89,7 +89,7 @@ QUESTIONS = (
         prompt=f"The probabilities of three tokens are {_PROBS_P.tolist()}. Top-p with "
                "p = 0.8 keeps the smallest set of most likely tokens whose probabilities add "
                "up to at least 0.8. How many tokens are kept?",
-        answer=_kept_p, tolerance=0.5,
+        answer=_kept_p, tolerance=0.01,
         solution=f"0.5 alone is below 0.8; 0.5 + 0.3 = 0.8 reaches it: {_kept_p} tokens.",
         mistakes=(Mistake(1, "0.5 is less than 0.8: keep adding tokens."),
                   Mistake(3, "0.5 + 0.3 already reaches 0.8; the third is not needed.")),
@@ -124,7 +124,7 @@ QUESTIONS = (
                f"whose cumulative probability exceeds u. With probabilities "
                f"{_PROBS_DRAW.tolist()} and a generator seeded with {_DRAW_SEED}, u = "
                f"{_u:.4f}. Which id is drawn?",
-        answer=_drawn, tolerance=0.5,
+        answer=_drawn, tolerance=0.01,
         solution=f"Cumulative sums: 0.2, 0.7, 1.0. The first that exceeds {_u:.4f} is "
                  f"{np.cumsum(_PROBS_DRAW)[_drawn]:.1f}, at id {_drawn}.",
         mistakes=(Mistake(int(np.argmax(_PROBS_DRAW)), "That is the most likely id (greedy); "

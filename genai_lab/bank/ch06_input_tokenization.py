@@ -68,7 +68,7 @@ QUESTIONS = (
         qid="06-context-length", level="easy",
         prompt=f"To predict the word after '{_SENTENCE}', the model reads [CLS] followed by "
                "the words, without [SEP]. How many ids is that (T)?",
-        answer=len(_context), tolerance=0.5,
+        answer=len(_context), tolerance=0.01,
         solution=f"5 words plus [CLS]: T = {len(_context)}, ids {_context}.",
         mistakes=(Mistake(len(_context) - 1, "[CLS] comes first and counts."),
                   Mistake(len(_context) + 1, "[SEP] is left out: the sentence has not "
@@ -117,7 +117,7 @@ QUESTIONS = (
         prompt=f"A word tokenizer trained on {N_TRAIN:,} sentences of the course corpus "
                f"tokenizes '{_NEW}'. A word gets its own id only if it occurs in those "
                "sentences exactly as written. How many tokens become [UNK]?",
-        answer=_n_unknown, tolerance=0.5,
+        answer=_n_unknown, tolerance=0.01,
         solution=f"The tokens are {_tok.tokens(_NEW)}: {_n_unknown} unknown words "
                  f"({', '.join(_unknown_words)} are not in the vocabulary).",
         mistakes=(Mistake(0, "'moonlight' is not 'moon': a word tokenizer needs the exact "

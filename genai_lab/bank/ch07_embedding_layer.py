@@ -56,7 +56,7 @@ QUESTIONS = (
         qid="07-table-size", level="easy",
         prompt=f"The token table has one row per token and C = {_C} numbers per row. How "
                f"many numbers does it hold for a vocabulary of V = {_V} tokens?",
-        answer=_V * _C, tolerance=0.5,
+        answer=_V * _C, tolerance=0.01,
         solution=f"V x C = {_V} x {_C} = {_V * _C:,}: one learned number per entry.",
         mistakes=(Mistake(_V + _C, "The table is V rows by C columns: multiply."),
                   Mistake(_V, "Each row holds C numbers, not one.")),
@@ -66,7 +66,7 @@ QUESTIONS = (
         prompt=f"The model can read at most {_BLOCK} tokens (positions 0 to {_BLOCK - 1}), "
                f"and every position has a learned vector of C = {_C} numbers. How many "
                "numbers does the position table hold?",
-        answer=_BLOCK * _C, tolerance=0.5,
+        answer=_BLOCK * _C, tolerance=0.01,
         solution=f"{_BLOCK} positions x {_C} = {_BLOCK * _C:,}.",
         mistakes=(Mistake((_BLOCK - 1) * _C, f"Positions 0 to {_BLOCK - 1} are {_BLOCK} "
                                              "positions."),

@@ -90,7 +90,7 @@ QUESTIONS = (
         qid="08-masked-count", level="medium",
         prompt=f"For a sentence of T = {_T} tokens, how many of the T x T attention weights "
                "of one head are forced to exactly 0 by the causal mask?",
-        answer=_n_masked, tolerance=0.5,
+        answer=_n_masked, tolerance=0.01,
         solution=f"Every pair (row, column) with column > row: T(T-1)/2 = {_n_masked}.",
         mistakes=(Mistake(_T * _T - _n_masked, "That counts the allowed weights, diagonal "
                                                "included."),
@@ -101,7 +101,7 @@ QUESTIONS = (
         prompt=f"The course model's vectors have C = {_config.n_embd} numbers and each block "
                f"has {_config.n_head} attention heads side by side, each with an equal share "
                "of the numbers. How many numbers does one head work with?",
-        answer=_head_width, tolerance=0.5,
+        answer=_head_width, tolerance=0.01,
         solution=f"C / heads = {_config.n_embd} / {_config.n_head} = {_head_width}; the "
                  "heads' outputs are put side by side again.",
         mistakes=(Mistake(_config.n_embd, "The C numbers are shared between the heads."),

@@ -61,7 +61,7 @@ QUESTIONS = (
         qid="10-top-p-count", level="medium",
         prompt=f"Probabilities {_PROBS.tolist()}. How many tokens does top-p with p = 0.9 "
                "keep?",
-        answer=_kept, tolerance=0.5,
+        answer=_kept, tolerance=0.01,
         solution=f"0.6, then 0.85 (below 0.9), then 0.95 (reaches it): {_kept} tokens.",
         mistakes=(Mistake(2, "0.6 + 0.25 = 0.85 is still below 0.9."),
                   Mistake(4, "0.95 already reaches 0.9: the last token is not needed.")),
