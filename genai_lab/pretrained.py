@@ -37,9 +37,9 @@ from genai_lab.tokenizer import WordTokenizer
 #: model or its saved record: the corpus and its split, the tokenizer, the model and its
 #: layers, the optimizer, the training loop and its record, and this file. They are part
 #: of the cache key. Display code (``display/``) only renders saved numbers and is not.
-MODEL_SOURCES = ("checks.py", "text.py", "corpus.py", "data.py", "tokenizer.py",
-                 "softmax.py", "embedding.py", "layers.py", "model.py", "optim.py",
-                 "record.py", "train.py", "pretrained.py")
+MODEL_SOURCES = ("checks.py", "text.py", "course_grammar.py", "corpus.py", "data.py",
+                 "tokenizer.py", "softmax.py", "embedding.py", "layers.py", "model.py",
+                 "optim.py", "parallel.py", "record.py", "train.py", "pretrained.py")
 
 
 def _trainer():

@@ -129,6 +129,24 @@ def _top_p(dist: np.ndarray, p: float) -> np.ndarray:
     return _keep_only(dist, order[: min(n_keep, dist.size)])
 
 
+def _draw(p: np.ndarray, u: float) -> int:
+    """Inverse CDF: the first id of ``p`` (V,) whose cumulative sum exceeds ``u * total``."""
+    cdf = np.cumsum(p)  # (V,)
+    i = int(np.searchsorted(cdf, u * cdf[-1], side="right"))
+    if i >= p.size:  # u * total rounded up to the total: take the last possible id
+        i = int(np.flatnonzero(p > 0)[-1])
+    return i
+
+
+def inverse_cdf(probs: object, u: float) -> int:
+    """The id that the uniform number ``u`` in [0, 1) picks from ``probs`` (V,): the first
+    whose cumulative probability exceeds ``u`` times the total. ``sample_from`` is this with
+    ``u = rng.random()``."""
+    p = check_probs(probs)
+    u = check_float("u", u, minimum=0.0, maximum=1.0, max_inclusive=False)
+    return _draw(p, u)
+
+
 def sample_from(probs: object, rng: np.random.Generator) -> int:
     """Draw one id from ``probs`` (V,) by inverse CDF with exactly one ``rng.random()`` call.
 
@@ -138,15 +156,6 @@ def sample_from(probs: object, rng: np.random.Generator) -> int:
     p = check_probs(probs)
     rng = check_rng("rng", rng)
     return _draw(p, rng.random())
-
-
-def _draw(p: np.ndarray, u: float) -> int:
-    """Inverse CDF: the first id of ``p`` (V,) whose cumulative sum exceeds ``u * total``."""
-    cdf = np.cumsum(p)  # (V,)
-    i = int(np.searchsorted(cdf, u * cdf[-1], side="right"))
-    if i >= p.size:  # u * total rounded up to the total: take the last possible id
-        i = int(np.flatnonzero(p > 0)[-1])
-    return i
 
 
 @dataclass(frozen=True, eq=False)

@@ -33,7 +33,7 @@ _FORMAT = "genai_lab.WordTokenizer"  # the "format" field of saved files
 _FORMAT_VERSION = 1
 
 
-@dataclass
+@dataclass(frozen=True)
 class TokenizerConfig:
     """How a WordTokenizer builds its vocabulary and pads batches."""
 

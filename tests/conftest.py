@@ -1,5 +1,6 @@
 """Fixtures shared by the tests: a tiny tokenizer, a tiny model, the trained model, and the
-browser fixtures of tests/browser.py (loaded as a plugin).
+browser fixtures of tests/browser.py (loaded as a plugin). The builders behind the tiny
+fixtures are in tests/tiny.py, for tests that need other sizes.
 
 pytest puts the repository root and ``tests/`` on ``sys.path`` (``pythonpath`` in
 pyproject.toml), so test files import shared helpers without editing ``sys.path``.
@@ -8,27 +9,18 @@ from __future__ import annotations
 
 import pytest
 
-from genai_lab.model import GPTConfig, TransformerLM
+from genai_lab.model import TransformerLM
 from genai_lab.pretrained import default_model
 from genai_lab.tokenizer import WordTokenizer
+from tiny import make_tiny_model, make_tiny_tokenizer
 
 pytest_plugins = ["browser"]  # the Chromium fixtures of the book's browser tests
-
-#: The sentences of the tiny tokenizer: two full sentences and a short one.
-TINY_TEXTS = ("The sun rises in the east.", "The moon sets in the west!", "the sun sets.")
-
-
-def make_tiny_model(vocab_size: int, seed: int = 0, **overrides) -> TransformerLM:
-    """A 1-layer, 2-head, 16-wide transformer reading up to 8 tokens (``overrides`` win)."""
-    settings = dict(vocab_size=vocab_size, block_size=8, n_layer=1, n_head=2, n_embd=16)
-    settings.update(overrides)
-    return TransformerLM(GPTConfig(**settings), seed=seed)
 
 
 @pytest.fixture
 def tiny_tokenizer() -> WordTokenizer:
-    """A word tokenizer trained on ``TINY_TEXTS`` (a fresh one per test)."""
-    return WordTokenizer().train(TINY_TEXTS)
+    """A word tokenizer trained on ``tiny.TINY_TEXTS`` (a fresh one per test)."""
+    return make_tiny_tokenizer()
 
 
 @pytest.fixture

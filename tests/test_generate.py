@@ -11,10 +11,11 @@ import pytest
 
 from genai_lab.generate import (DEFAULT_SAMPLING, Generation, QualityReport, generate,
                                 generation_quality, sample_sentences)
-from genai_lab.model import GPTConfig, TransformerLM
+from genai_lab.model import TransformerLM
 from genai_lab.sampling import SamplingConfig
 from genai_lab.softmax import softmax
 from genai_lab.tokenizer import WordTokenizer
+from tiny import make_tiny_model
 
 TEXTS = ["The sun rises in the east.", "The moon rises in the evening.",
          "A bird sings.", "Many birds sing."]
@@ -28,9 +29,7 @@ def tok():
 @pytest.fixture(scope="module")
 def model(tok):
     # init_scale 1.0: large random logits, so different tokens really compete.
-    cfg = GPTConfig(vocab_size=tok.vocab_size, block_size=8, n_layer=1, n_head=2, n_embd=16,
-                    init_scale=1.0)
-    return TransformerLM(cfg, seed=3)
+    return make_tiny_model(tok.vocab_size, seed=3, init_scale=1.0)
 
 
 class AcceptsEveryOther:

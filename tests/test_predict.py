@@ -5,11 +5,11 @@ import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
-from genai_lab.model import GPTConfig, TransformerLM
 from genai_lab.predict import PredictionTrace, prediction_trace
 from genai_lab.sampling import SamplingConfig, select_next
 from genai_lab.softmax import softmax
 from genai_lab.tokenizer import WordTokenizer
+from tiny import make_tiny_model
 
 TEXTS = ["The sun rises in the east.", "The moon rises in the evening.", "A bird sings."]
 
@@ -21,9 +21,7 @@ def tok():
 
 @pytest.fixture(scope="module")
 def model(tok):
-    cfg = GPTConfig(vocab_size=tok.vocab_size, block_size=8, n_layer=2, n_head=2, n_embd=16,
-                    init_scale=0.5)
-    return TransformerLM(cfg, seed=1)
+    return make_tiny_model(tok.vocab_size, seed=1, n_layer=2, init_scale=0.5)
 
 
 @pytest.fixture(scope="module")

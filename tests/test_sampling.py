@@ -13,7 +13,7 @@ import json
 import numpy as np
 import pytest
 
-from genai_lab.sampling import (SamplingConfig, Selection, _draw, check_probs, greedy,
+from genai_lab.sampling import (SamplingConfig, Selection, check_probs, greedy, inverse_cdf,
                                 rank_by_probability, sample_from, select_next, top_k_filter,
                                 top_p_filter)
 from genai_lab.softmax import softmax
@@ -209,10 +209,12 @@ def test_sample_from_same_seed_same_draws_and_one_uniform_each():
 
 def test_draw_edges_never_pick_zero_probability_ids():
     p = np.array([0.0, 0.5, 0.0, 0.5, 0.0])
-    assert _draw(p, 0.0) == 1
-    assert _draw(p, 0.5) == 3
-    assert _draw(p, float(np.nextafter(1.0, 0.0))) == 3
-    assert _draw(np.array([0.0, 0.0, 1.0]), 0.0) == 2
+    assert inverse_cdf(p, 0.0) == 1
+    assert inverse_cdf(p, 0.5) == 3
+    assert inverse_cdf(p, float(np.nextafter(1.0, 0.0))) == 3
+    assert inverse_cdf(np.array([0.0, 0.0, 1.0]), 0.0) == 2
+    with pytest.raises(ValueError, match="u must be <"):
+        inverse_cdf(p, 1.0)
 
 
 def test_sample_from_errors():
@@ -253,7 +255,7 @@ def test_select_next_records_its_work():
     for i, raw, final in sel.candidates:
         assert raw == sel.raw_probs[i] and final == sel.probs[i]
     assert 0.0 <= sel.draw < 1.0
-    assert sel.token_id == _draw(sel.probs, sel.draw)  # the recorded draw explains the choice
+    assert sel.token_id == inverse_cdf(sel.probs, sel.draw)  # the recorded draw explains the choice
     d = json.loads(json.dumps(sel.to_dict()))
     assert d["token_id"] == sel.token_id and len(d["probs"]) == LOGITS.size
     assert f"chose id {sel.token_id}" in str(sel)

@@ -10,13 +10,14 @@ from hypothesis import strategies as st
 
 from genai_lab.text import clean_text, split_words
 from genai_lab.tokenizer import SPECIAL_TOKENS, TokenizerConfig, WordTokenizer
+from tiny import TINY_TEXTS
 
-TEXTS = ["The sun rises in the east.", "The moon sets in the west!", "the sun sets."]
+TEXTS = list(TINY_TEXTS)
 
 
 @pytest.fixture
-def tok() -> WordTokenizer:
-    return WordTokenizer().train(TEXTS)
+def tok(tiny_tokenizer) -> WordTokenizer:
+    return tiny_tokenizer  # trained on TINY_TEXTS (tests/conftest.py)
 
 
 # ---- configuration and training --------------------------------------------------------------

@@ -4,10 +4,10 @@ import math
 import numpy as np
 import pytest
 
-from genai_lab.model import GPTConfig, TransformerLM
 from genai_lab.optim import AdamConfig
 from genai_lab.tokenizer import WordTokenizer
 from genai_lab.train import TrainConfig, bigram_baseline, evaluate, learning_rate, train
+from tiny import make_tiny_model
 
 # ---------------------------------------------------------------- toy data and model
 # Number agreement spans the adjective: a bigram model cannot tell "sings" from "sing"
@@ -27,8 +27,7 @@ def toy():
 
 
 def _toy_model(tok, seed=0):
-    cfg = GPTConfig(vocab_size=tok.vocab_size, block_size=8, n_layer=1, n_head=2, n_embd=16)
-    return TransformerLM(cfg, seed=seed)
+    return make_tiny_model(tok.vocab_size, seed=seed)  # block 8, 1 layer, 2 heads, width 16
 
 
 def _quick(**kw):
