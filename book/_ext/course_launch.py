@@ -10,12 +10,19 @@ of them and the repository URL is set in one place, ``repository:`` in ``_config
   is installed (``make lab``, Binder) it does nothing.
 * every page gets a short "Run it yourself" tip under its title pointing at ``make lab``
   and at the section of the students' page that lists the ways to run a chapter.
+
+And one repair: MyST-NB 1.4 writes ``jupyter_execute/<page>.ipynb`` (which the theme copies
+as the page's ``.ipynb`` download) without outputs when the page's outputs come from the
+execution cache; after the build, such notebooks get their cached outputs back.
 """
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
+import nbformat
 from docutils import nodes
+from jupyter_cache import get_cache
 from sphinx import addnodes
 from sphinx.application import Sphinx
 
@@ -92,7 +99,29 @@ def _on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
     section.insert(index, run_locally_tip(app.env.docname))
 
 
+def _restore_cached_outputs(app: Sphinx, exception: Exception | None) -> None:
+    config = getattr(app.env, "mystnb_config", None)
+    if exception is not None or config is None or config.execution_mode != "cache":
+        return
+    cache = get_cache(config.execution_cache_path or ".jupyter_cache")
+    executed = Path(app.outdir).parent / "jupyter_execute"
+    for path in sorted(executed.rglob("*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        if any(cell.get("outputs") for cell in nb.cells if cell.cell_type == "code"):
+            continue  # executed in this build: the file has its outputs
+        try:
+            _, merged = cache.merge_match_into_notebook(nb)
+        except KeyError:
+            continue  # not in the cache
+        text = nbformat.writes(merged)
+        path.write_text(text, encoding="utf-8")
+        download = Path(app.outdir) / "_sources" / path.relative_to(executed)
+        if download.is_file():
+            download.write_text(text, encoding="utf-8")
+
+
 def setup(app: Sphinx) -> dict:
     app.connect("source-read", _on_source_read)
     app.connect("doctree-read", _on_doctree_read)
+    app.connect("build-finished", _restore_cached_outputs)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
