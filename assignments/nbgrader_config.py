@@ -18,6 +18,11 @@ c.CourseDirectory.course_id = "genai-lab"
 c.CourseDirectory.root = HERE
 c.CourseDirectory.db_url = "sqlite:///" + os.path.join(HERE, "gradebook.db")
 c.Exchange.root = os.environ.get("GENAI_LAB_EXCHANGE", os.path.join(HERE, "exchange"))
+# nbgrader copies every other file of source/<assignment>/ verbatim into release/: a text
+# copy of a teacher's notebook there (jupytext .md/.py) would ship its solutions and hidden
+# tests. Notebooks are generated from scripts/assignments/specs/; never release text copies.
+c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback",
+                            "*.md", "*.py", "*.myst", "*.Rmd", "*.qmd"]
 
 # Students' notebooks run on the standard Python kernel of the course environment.
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}

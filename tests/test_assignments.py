@@ -174,6 +174,10 @@ def course(tmp_path_factory) -> Course:
     path = tmp_path_factory.mktemp("course")
     shutil.copy(COURSE / "nbgrader_config.py", path)
     shutil.copytree(COURSE / "source", path / "source")
+    # A teacher's jupytext copy left in a source folder: the configuration must keep it
+    # (solutions, hidden tests) out of the release.
+    (path / "source" / "softmax" / "softmax.md").write_text(
+        (COURSE / "source" / "softmax" / "softmax.ipynb").read_text(encoding="utf-8"))
     generated = nbgrader(path, "generate_assignment", "*", "--force")
     assert generated.returncode == 0, generated.stdout + generated.stderr
     students: dict[str, Fixture | None] = {}
@@ -349,9 +353,11 @@ def test_generate_assignment_releases_all_four_without_solutions_or_hidden_tests
 
 
 def test_no_file_of_the_release_holds_a_solution_or_hidden_test_marker(course):
+    # Includes the jupytext copy planted in source/softmax/ by the fixture.
     files = [p for p in (course.path / "release").rglob("*") if p.is_file()]
     assert len(files) >= len(ASSIGNMENTS)
     assert leaked_secrets(course.path / "release") == []
+    assert not (course.path / "release" / "softmax" / "softmax.md").exists()
 
 
 def test_released_notebook_keeps_the_generated_note(course):
