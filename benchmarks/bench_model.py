@@ -1,50 +1,61 @@
-"""Training speed of the numpy TransformerLM, and of the same model in PyTorch CPU if present.
+"""Training speed of the numpy TransformerLM, against the same model in PyTorch CPU, in one run.
 
-Prints (nothing is asserted; speed is not a test):
-  - training throughput, tokens/s of forward + backward + Adam step, at the default config;
-  - the projected time for 5 epochs over 9000 sentences, and the actual time of that run;
-  - peak memory: tracemalloc's peak during a few steps, and the process's max RSS;
-  - where torch is importable: the same architecture, config, batch and optimizer in PyTorch
-    on the CPU, and the ratio of the best throughputs.
-Each figure comes from a fresh subprocess, once with the BLAS library's default thread count
-and once with ONE thread (OPENBLAS_NUM_THREADS=1; torch.set_num_threads(1)): at these tiny
-matrix sizes, and on a machine shared with other work, threads can cost more than they give.
-Both also run once more with one thread and glibc malloc told to keep freed memory
-(MALLOC_*_ environment variables, see TUNED_MALLOC): informational, Linux only.
-Times are wall-clock and CPU (process_time) per step; for a one-thread run the CPU time is
-close to what the wall time would be on an idle machine, so it is the fairer comparison
-when other work shares the cores.
+Prints (nothing is asserted; speed is not a test), for forward + backward + optimizer step
+at the default config, B = 32 sentences of T = 16 tokens:
+  - tokens per wall second and per CPU second, ms per step split into phases, and minor
+    page faults per step, for every configuration below;
+  - the ratio of the best numpy to the best PyTorch wall time (> 1: numpy is faster);
+  - the time of an actual 5-epoch run (1410 steps) of numpy with the automatic worker count;
+  - the machine's load average at the start and at the end: other work on the machine slows
+    every figure, so compare figures of the same run, not of different runs.
 
-Run: ``make benchmark`` or ``.venv/bin/python benchmarks/bench_model.py [--quick] [--no-torch]``.
+Configurations, each in a fresh subprocess with ONE BLAS thread (OPENBLAS_NUM_THREADS=1 is
+read once, when numpy is imported):
+  numpy, whole batch      model.loss_and_grads on all 32 rows, one process
+  numpy, 2 shards x 1     what training does on a busy machine: two shards of 16 rows, one
+                          after the other, in one process (genai_lab.parallel)
+  numpy, 2 shards x 2     what training does with two free CPUs: the two shards at the same
+                          time, in the calling process and one forked worker process
+  torch, 1 and 2 threads  the same architecture, config, batch and AdamW settings in PyTorch
+                          (only when asked: --torch-path DIR or $GENAI_LAB_TORCH_PATH adds
+                          DIR to sys.path in the torch subprocess; the course never needs it)
+Every configuration runs once per round and the rounds repeat (--rounds), so the
+configurations are interleaved in time and a burst of other work hits all of them; each
+figure is the best round. CPU time counts the worker process too (from /proc).
+
+Run: ``make benchmark`` or ``.venv/bin/python benchmarks/bench_model.py [--quick]
+[--rounds N] [--torch-path DIR]``.
 """
 from __future__ import annotations
 
 import argparse
-import importlib.util
+import json
 import math
 import os
 import resource
 import subprocess
 import sys
 import time
-import tracemalloc
 from dataclasses import dataclass
 
 import numpy as np
 
 from genai_lab.model import GPTConfig, TransformerLM
 from genai_lab.optim import Adam, AdamConfig
+from genai_lab.parallel import ShardedGradients, auto_workers, usable_cpus
+
+TORCH_PATH_ENV = "GENAI_LAB_TORCH_PATH"
 
 
-@dataclass
+@dataclass(frozen=True)
 class BenchConfig:
     vocab_size: int = 250        # about the course corpus' word vocabulary
     batch_size: int = 32         # sentences per step
     seq_len: int = 16            # tokens per padded sentence (~12 words + BOS/EOS + pad)
     n_sentences: int = 9000      # training set size for the epoch projection
     epochs: int = 5              # epochs for the projection and the actual run
-    timed_steps: int = 60        # steps timed for the throughput figure
-    warmup_steps: int = 5        # untimed steps first (allocator, BLAS threads)
+    timed_steps: int = 60        # steps timed per configuration and round
+    warmup_steps: int = 5        # untimed steps first (allocator, caches)
     seed: int = 0                # data and weights
 
 
@@ -58,77 +69,96 @@ def synthetic_data(cfg: BenchConfig, rng: np.random.Generator):
     return ids, targets
 
 
-def numpy_step(model, opt, ids, targets):
-    loss, grads = model.loss_and_grads(ids, targets, ignore_index=0)
-    opt.step(grads)
-    return loss
-
-
-def time_steps(step, batches, warmup, steps):
-    for i in range(warmup):
-        step(*batches[i % len(batches)])
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    start, cpu_start = time.perf_counter(), time.process_time()
-    for i in range(steps):
-        step(*batches[i % len(batches)])
-    wall = (time.perf_counter() - start) / steps
-    cpu = (time.process_time() - cpu_start) / steps
-    after = resource.getrusage(resource.RUSAGE_SELF)
-    faults = (after.ru_minflt - usage.ru_minflt) / steps        # pages touched for the 1st time
-    sys_ms = (after.ru_stime - usage.ru_stime) / steps * 1e3    # kernel time (page faults)
-    return wall, cpu, faults, sys_ms
-
-
 def steps_per_epoch(cfg: BenchConfig) -> int:
     return math.ceil(cfg.n_sentences / cfg.batch_size)
 
 
-def bench_numpy(cfg: BenchConfig, data, full_run: bool) -> float:
+def cpu_seconds_of(pids) -> float:
+    """User + system CPU seconds of other (child) processes so far, from /proc (Linux)."""
+    total = 0.0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except (OSError, IndexError, ValueError):
+            pass
+    return total
+
+
+def time_steps(phases, batches, warmup: int, steps: int, child_pids=()) -> dict:
+    """Run ``steps`` steps, each a list of (phase name, function of (x, y)) called in order.
+
+    Returns ms per step (wall, CPU incl. child processes, and per phase) and page faults.
+    """
+    for i in range(warmup):
+        for _, fn in phases:
+            fn(*batches[i % len(batches)])
+    spent = {name: 0.0 for name, _ in phases}
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    start, cpu_start = time.perf_counter(), time.process_time() + cpu_seconds_of(child_pids)
+    for i in range(steps):
+        x, y = batches[i % len(batches)]
+        for name, fn in phases:
+            t = time.perf_counter()
+            fn(x, y)
+            spent[name] += time.perf_counter() - t
+    wall = (time.perf_counter() - start) / steps
+    cpu = (time.process_time() + cpu_seconds_of(child_pids) - cpu_start) / steps
+    after = resource.getrusage(resource.RUSAGE_SELF)
+    return {"wall_ms": wall * 1e3, "cpu_ms": cpu * 1e3,
+            "phases_ms": {k: v / steps * 1e3 for k, v in spent.items()},
+            "faults": (after.ru_minflt - usage.ru_minflt) / steps}
+
+
+def bench_numpy(cfg: BenchConfig, data, shards: int, workers: int) -> dict:
     ids, targets = data
     model = TransformerLM(GPTConfig(vocab_size=cfg.vocab_size), seed=cfg.seed)
     opt = Adam(model.params, AdamConfig())
     B = cfg.batch_size
     batches = [(ids[i:i + B], targets[i:i + B]) for i in range(0, B * 20, B)]
-    sec, cpu, faults, sys_ms = time_steps(lambda x, y: numpy_step(model, opt, x, y), batches,
-                                          cfg.warmup_steps, cfg.timed_steps)
-    tokens = B * cfg.seq_len
-    total_steps = cfg.epochs * steps_per_epoch(cfg)
-    print(f"numpy   {model!r}, OPENBLAS_NUM_THREADS="
-          f"{os.environ.get('OPENBLAS_NUM_THREADS', 'unset')}")
-    print(f"numpy   step (fwd+bwd+Adam) {sec * 1e3:7.2f} ms wall, {cpu * 1e3:7.2f} ms CPU   "
-          f"{tokens / sec:9,.0f} tokens/s (B={B}, T={cfg.seq_len})")
-    print(f"numpy   per step {faults:,.0f} minor page faults, {sys_ms:.2f} ms kernel time")
-    print(f"numpy   projected {cfg.epochs} epochs x {cfg.n_sentences} sentences "
-          f"({total_steps} steps): {total_steps * sec:6.1f} s")
+    grads = {}
+    with ShardedGradients(model, shards=shards, workers=workers) as sharded:
 
-    tracemalloc.start()
-    for x, y in batches[:3]:
-        numpy_step(model, opt, x, y)
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    print(f"numpy   tracemalloc peak during a step: {peak / 2**20:6.1f} MiB")
+        def fwd_bwd(x, y):
+            grads["loss"], grads["g"] = sharded.loss_and_grads(x, y, ignore_index=0)
 
-    if full_run:
-        rng = np.random.default_rng(cfg.seed)
-        start = time.perf_counter()
+        phases = [("forward+backward", fwd_bwd), ("optimizer", lambda x, y: opt.step(grads["g"]))]
+        result = time_steps(phases, batches, cfg.warmup_steps, cfg.timed_steps,
+                            sharded.worker_pids)
+        result["workers"] = sharded.workers
+    if shards == 1:  # forward alone, timed separately: backward = (forward + backward) - forward
+        alone = time_steps([("forward", lambda x, y: model.loss(x, y))], batches,
+                           cfg.warmup_steps, cfg.timed_steps)
+        p = result["phases_ms"]
+        p["forward"] = alone["phases_ms"]["forward"]
+        p["backward"] = p.pop("forward+backward") - p["forward"]
+        result["phases_ms"] = {k: p[k] for k in ("forward", "backward", "optimizer")}
+    result["label"] = f"numpy, {shards} shard{'s' * (shards > 1)} x {result['workers']}"
+    return result
+
+
+def numpy_full_run(cfg: BenchConfig, data, workers: int | None) -> dict:
+    """The actual 5-epoch run: shuffled batches, cosine-free Adam, the training loop's shards."""
+    ids, targets = data
+    model = TransformerLM(GPTConfig(vocab_size=cfg.vocab_size), seed=cfg.seed)
+    opt = Adam(model.params, AdamConfig())
+    rng = np.random.default_rng(cfg.seed)
+    B = cfg.batch_size
+    start = time.perf_counter()
+    with ShardedGradients(model, shards=2, workers=workers) as sharded:
         for _ in range(cfg.epochs):
             order = rng.permutation(cfg.n_sentences)
             for i in range(0, cfg.n_sentences, B):
                 rows = order[i:i + B]
-                loss = numpy_step(model, opt, ids[rows], targets[rows])
-        print(f"numpy   actual    {cfg.epochs} epochs: {time.perf_counter() - start:6.1f} s "
-              f"(final batch loss {loss:.3f} on random tokens)")
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024   # Linux: KiB
-    print(f"numpy   process max RSS: {rss:6.1f} MiB")
-    return tokens / sec, tokens / cpu
+                loss, grads = sharded.loss_and_grads(ids[rows], targets[rows], ignore_index=0)
+                opt.step(grads)
+        used = sharded.workers
+    return {"seconds": time.perf_counter() - start, "loss": loss, "workers": used}
 
 
-def bench_torch(cfg: BenchConfig, data, threads: int) -> float | None:
-    try:
-        import torch
-    except ImportError:
-        print("torch   not installed: PyTorch comparison skipped")
-        return None
+def bench_torch(cfg: BenchConfig, data, threads: int) -> dict:
+    import torch
     from torch import nn
     from torch.nn import functional as F
 
@@ -172,12 +202,18 @@ def bench_torch(cfg: BenchConfig, data, threads: int) -> float | None:
     a = AdamConfig()
     opt = torch.optim.AdamW(model.parameters(), lr=a.lr, betas=(a.beta1, a.beta2), eps=a.eps,
                             weight_decay=a.weight_decay)
+    state = {}
 
-    def step(x, y):
+    def forward(x, y):
         logits = model(x)
-        loss = F.cross_entropy(logits.reshape(-1, gcfg.vocab_size), y.reshape(-1), ignore_index=0)
+        state["loss"] = F.cross_entropy(logits.reshape(-1, gcfg.vocab_size), y.reshape(-1),
+                                        ignore_index=0)
+
+    def backward(x, y):
         opt.zero_grad(set_to_none=True)
-        loss.backward()
+        state["loss"].backward()
+
+    def optimizer(x, y):
         torch.nn.utils.clip_grad_norm_(model.parameters(), a.grad_clip)
         opt.step()
 
@@ -185,107 +221,134 @@ def bench_torch(cfg: BenchConfig, data, threads: int) -> float | None:
     B = cfg.batch_size
     batches = [(torch.from_numpy(ids[i:i + B]), torch.from_numpy(targets[i:i + B]))
                for i in range(0, B * 20, B)]
-    sec, cpu, faults, sys_ms = time_steps(step, batches, cfg.warmup_steps, cfg.timed_steps)
-    tokens = B * cfg.seq_len
-    total_steps = cfg.epochs * steps_per_epoch(cfg)
-    print(f"torch   {torch.__version__}, {torch.get_num_threads()} threads, float32, "
-          f"{sum(p.numel() for p in model.parameters()):,} params")
-    print(f"torch   step (fwd+bwd+AdamW) {sec * 1e3:7.2f} ms wall, {cpu * 1e3:7.2f} ms CPU   "
-          f"{tokens / sec:9,.0f} tokens/s")
-    print(f"torch   per step {faults:,.0f} minor page faults, {sys_ms:.2f} ms kernel time")
-    print(f"torch   projected {cfg.epochs} epochs: {total_steps * sec:6.1f} s")
-    return tokens / sec, tokens / cpu
+    result = time_steps([("forward", forward), ("backward", backward), ("optimizer", optimizer)],
+                        batches, cfg.warmup_steps, cfg.timed_steps)
+    result["label"] = f"torch {torch.__version__}, {torch.get_num_threads()} thread(s)"
+    return result
 
 
-# glibc malloc settings that keep freed memory for reuse instead of returning it to the
-# kernel: numpy allocates a fresh array for every intermediate, and re-faulting those pages
-# in is a measurable share of a step at this size (informational; Linux/glibc only).
-TUNED_MALLOC = {"MALLOC_MMAP_THRESHOLD_": str(64 * 2**20),
-                "MALLOC_TRIM_THRESHOLD_": str(256 * 2**20),
-                "MALLOC_TOP_PAD_": str(64 * 2**20)}
-
-
-def run_worker(framework: str, threads: int | None, args,
-               tuned_malloc: bool = False) -> tuple[float, float] | None:
-    """Benchmark one framework in a fresh process, with the BLAS/torch thread count fixed
-    BEFORE numpy starts (OPENBLAS_NUM_THREADS is read once, at import).
-    Returns (tokens per wall second, tokens per CPU second), or None if it failed."""
-    env = dict(os.environ)
-    if framework == "numpy" and threads is not None:
-        env["OPENBLAS_NUM_THREADS"] = env["OMP_NUM_THREADS"] = str(threads)
-    if tuned_malloc:
-        env.update(TUNED_MALLOC)
-    cmd = [sys.executable, __file__, "--worker", framework, "--steps", str(args.steps)]
-    if threads is not None:
-        cmd += ["--threads", str(threads)]
-    if args.quick or framework != "numpy" or threads != 1 or tuned_malloc:
-        cmd.append("--quick")                 # the actual 5-epoch run: numpy, 1 thread only
-    label = (f"[{framework}, {threads or 'default'} thread(s)"
-             f"{', tuned malloc' if tuned_malloc else ''}]")
-    print(f"\n{label}", flush=True)
+# ------------------------------------------------------------------ the parent process
+def run_worker(kind: str, args, **options) -> dict | None:
+    """One measurement in a fresh process; returns its JSON result, or None if it failed."""
+    env = dict(os.environ, OPENBLAS_NUM_THREADS="1")
+    cmd = [sys.executable, os.path.abspath(__file__), "--worker", kind,
+           "--steps", str(args.steps), "--options", json.dumps(options)]
+    if kind == "torch":
+        env["OMP_NUM_THREADS"] = str(options["threads"])
+        env[TORCH_PATH_ENV] = args.torch_path
     proc = subprocess.run(cmd, env=env, capture_output=True, text=True)
-    print("\n".join(line for line in proc.stdout.splitlines() if not line.startswith("RESULT")))
-    if proc.returncode != 0:
-        print(f"{label} failed:\n{proc.stderr}")
+    lines = [line for line in proc.stdout.splitlines() if line.startswith("RESULT ")]
+    if proc.returncode != 0 or not lines:
+        print(f"  {kind} {options} failed:\n{proc.stderr.strip()}", flush=True)
         return None
-    for line in proc.stdout.splitlines():
-        if line.startswith("RESULT "):
-            return float(line.split()[1]), float(line.split()[2])
-    return None
+    return json.loads(lines[-1][len("RESULT "):])
+
+
+def torch_available(path: str | None) -> str:
+    """'' if torch imports from ``path`` in a subprocess, else the reason it does not."""
+    if not path:
+        return (f"not requested (give --torch-path DIR or ${TORCH_PATH_ENV}=DIR, a folder "
+                "holding the torch package, e.g. from pip install --target DIR torch)")
+    code = "import sys; sys.path.insert(0, sys.argv[1]); import torch; print(torch.__version__)"
+    proc = subprocess.run([sys.executable, "-c", code, path], capture_output=True, text=True)
+    if proc.returncode != 0:
+        last = (proc.stderr.strip().splitlines() or ["?"])[-1]
+        return f"not importable from {path}: {last}"
+    return ""
+
+
+def load() -> str:
+    if not hasattr(os, "getloadavg"):
+        return "unknown"
+    return "{:.2f} / {:.2f} / {:.2f}".format(*os.getloadavg())
+
+
+def show(res: dict, tokens: int) -> str:
+    phases = ", ".join(f"{k} {v:.2f}" for k, v in res["phases_ms"].items())
+    return (f"{res['label']:24s} {tokens / res['wall_ms'] * 1e3:9,.0f} {tokens / res['cpu_ms'] * 1e3:9,.0f}"
+            f" {res['wall_ms']:7.2f}  {res['faults']:6.0f}   {phases}")
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true",
-                        help="skip the actual 5-epoch run (throughput and projection only)")
-    parser.add_argument("--no-torch", action="store_true", help="skip the PyTorch comparison")
+    parser.add_argument("--quick", action="store_true", help="skip the actual 5-epoch run")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds over all configurations")
     parser.add_argument("--steps", type=int, default=BenchConfig.timed_steps,
-                        help="timed steps per framework")
-    parser.add_argument("--worker", choices=("numpy", "torch"), help=argparse.SUPPRESS)
-    parser.add_argument("--threads", type=int, default=None, help=argparse.SUPPRESS)
+                        help="timed steps per configuration and round")
+    parser.add_argument("--torch-path", default=os.environ.get(TORCH_PATH_ENV, ""),
+                        help=f"folder holding torch (default ${TORCH_PATH_ENV}); "
+                             "omitted: no PyTorch comparison")
+    parser.add_argument("--worker", choices=("numpy", "torch", "full"), help=argparse.SUPPRESS)
+    parser.add_argument("--options", default="{}", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     cfg = BenchConfig(timed_steps=args.steps)
-    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     data = synthetic_data(cfg, np.random.default_rng(cfg.seed))
-    if args.worker == "numpy":
-        tps, cpu_tps = bench_numpy(cfg, data, full_run=not args.quick)
-        print(f"RESULT {tps:.1f} {cpu_tps:.1f}")
-        return 0
-    if args.worker == "torch":
-        result = bench_torch(cfg, data, args.threads or cpus)
-        if result is None:
-            return 0
-        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(f"torch   process max RSS: {rss:6.1f} MiB")
-        print(f"RESULT {result[0]:.1f} {result[1]:.1f}")
+    options = json.loads(args.options)
+    if args.worker:
+        if args.worker == "torch":
+            sys.path.insert(0, os.environ[TORCH_PATH_ENV])
+            result = bench_torch(cfg, data, options["threads"])
+        elif args.worker == "numpy":
+            result = bench_numpy(cfg, data, options["shards"], options["workers"])
+        else:
+            result = numpy_full_run(cfg, data, options.get("workers"))
+        result["max_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print("RESULT " + json.dumps(result))
         return 0
 
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    print(f"python {sys.version.split()[0]}, numpy {np.__version__}, {cpus} CPU(s), "
-          f"load average {load:.1f} (other work on the machine slows every figure)")
-    results = {}
-    for threads, tuned in ((None, False), (1, False), (1, True)):
-        results[("numpy", threads, tuned)] = run_worker("numpy", threads, args, tuned)
-    if not args.no_torch:
-        if importlib.util.find_spec("torch") is None:
-            print("\ntorch   not installed: PyTorch comparison skipped")
-        else:
-            for threads, tuned in ((cpus, False), (1, False), (1, True)):
-                results[("torch", threads, tuned)] = run_worker("torch", threads, args, tuned)
-    print("\nsummary: tokens/s of forward + backward + optimizer step (B=32, T=16)")
-    print("  framework  threads       malloc   per wall second   per CPU second")
-    for (framework, threads, tuned), res in results.items():
-        shown = f"{res[0]:12,.0f}   {res[1]:14,.0f}" if res else "      failed"
-        print(f"  {framework:9s}  {str(threads or 'BLAS default'):12s}  "
-              f"{'tuned' if tuned else 'default':7s}  {shown}")
-    for i, kind in enumerate(("wall", "CPU")):
-        for tuned in (False, True):
-            best = {fw: max((r[i] for (f, _, t), r in results.items() if f == fw and t == tuned
-                             and r), default=None) for fw in ("numpy", "torch")}
-            if best["numpy"] and best["torch"]:
-                print(f"ratio   best numpy / best torch ({kind} time, "
-                      f"{'tuned' if tuned else 'default'} malloc): "
-                      f"{best['numpy'] / best['torch']:.2f} (> 1 means numpy is faster)")
+    cpus = usable_cpus()
+    tokens = cfg.batch_size * cfg.seq_len
+    print(f"python {sys.version.split()[0]}, numpy {np.__version__}, {cpus} CPU(s); "
+          f"load average (1/5/15 min) at the start: {load()}")
+    print(f"malloc: MALLOC_MMAP_THRESHOLD_={os.environ.get('MALLOC_MMAP_THRESHOLD_', 'unset')}, "
+          f"MALLOC_TRIM_THRESHOLD_={os.environ.get('MALLOC_TRIM_THRESHOLD_', 'unset')}")
+    configs = [("numpy", {"shards": 1, "workers": 1}), ("numpy", {"shards": 2, "workers": 1}),
+               ("numpy", {"shards": 2, "workers": min(2, cpus)})]
+    missing = torch_available(args.torch_path)
+    if missing:
+        print(f"torch: {missing}; PyTorch comparison skipped")
+    else:
+        configs += [("torch", {"threads": 1}), ("torch", {"threads": min(2, cpus)})]
+    best: dict[str, dict] = {}
+    for r in range(1, args.rounds + 1):
+        print(f"\nround {r}/{args.rounds} (load {load()})\n"
+              f"  {'configuration':24s} {'tok/wall s':>9s} {'tok/CPU s':>9s} {'ms/step':>7s}"
+              f"  {'faults':>6s}   phases (ms per step)", flush=True)
+        for kind, opts in configs:
+            res = run_worker(kind, args, **opts)
+            if res is None:
+                continue
+            print("  " + show(res, tokens), flush=True)
+            if res["label"] not in best or res["wall_ms"] < best[res["label"]]["wall_ms"]:
+                best[res["label"]] = res
+
+    print(f"\nbest of {args.rounds} rounds, B={cfg.batch_size}, T={cfg.seq_len}, "
+          f"forward + backward + optimizer step:")
+    for res in best.values():
+        print("  " + show(res, tokens) + f"   (max RSS {res['max_rss_mib']:.0f} MiB)")
+    numpy_best = min((r for k, r in best.items() if k.startswith("numpy")),
+                     key=lambda r: r["wall_ms"], default=None)
+    torch_best = min((r for k, r in best.items() if k.startswith("torch")),
+                     key=lambda r: r["wall_ms"], default=None)
+    if numpy_best and torch_best:
+        print(f"ratio   best numpy / best torch, wall time: "
+              f"{torch_best['wall_ms'] / numpy_best['wall_ms']:.2f} "
+              f"({numpy_best['label']} vs {torch_best['label']}; > 1 means numpy is faster)")
+        nc = min(r["cpu_ms"] for k, r in best.items() if k.startswith("numpy"))
+        tc = min(r["cpu_ms"] for k, r in best.items() if k.startswith("torch"))
+        print(f"ratio   best numpy / best torch, CPU time:  {tc / nc:.2f}")
+    if numpy_best:
+        total = cfg.epochs * steps_per_epoch(cfg)
+        print(f"numpy   projected {cfg.epochs} epochs x {cfg.n_sentences} sentences "
+              f"({total} steps) at the best step time: {total * numpy_best['wall_ms'] / 1e3:.1f} s")
+    if not args.quick:
+        workers = auto_workers(2)
+        run = run_worker("full", args, workers=workers)
+        if run:
+            print(f"numpy   actual    {cfg.epochs} epochs, 2 shards x {run['workers']} "
+                  f"worker(s) (automatic): {run['seconds']:.1f} s "
+                  f"(final batch loss {run['loss']:.3f} on random tokens)")
+    print(f"load average (1/5/15 min) at the end: {load()}")
     return 0
 
 

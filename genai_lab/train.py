@@ -30,6 +30,7 @@ import numpy as np
 from genai_lab.checks import check_array, check_float, check_int
 from genai_lab.model import TransformerLM
 from genai_lab.optim import Adam, AdamConfig
+from genai_lab.parallel import ShardedGradients
 from genai_lab.record import EpochRecord, TrainingTrace, observe
 from genai_lab.softmax import log_softmax
 
@@ -71,6 +72,11 @@ class TrainConfig:
     blas_threads: int | None = 1  # BLAS threads while training: the matrices are small, so
     #                               one thread is faster (8-12x on a busy 2-core machine) and
     #                               gives the same numbers on every machine; None: no limit
+    shards: int = 2  # each batch is cut into this many row blocks whose gradients are added
+    #                  (genai_lab.parallel); it fixes the arithmetic, whatever ``workers`` is
+    workers: int | None = None  # processes computing the shards at once (the same numbers
+    #                             for any count): None = one per shard when the machine has
+    #                             CPUs to spare (Linux), else 1; 1 = all in this process
 
     def __post_init__(self) -> None:
         check_int("epochs", self.epochs, minimum=1)
@@ -82,6 +88,9 @@ class TrainConfig:
         check_int("eval_batch_size", self.eval_batch_size, minimum=1)
         if self.blas_threads is not None:
             check_int("blas_threads", self.blas_threads, minimum=1)
+        check_int("shards", self.shards, minimum=1)
+        if self.workers is not None:
+            check_int("workers", self.workers, minimum=1)
         if self.lr_schedule not in LR_SCHEDULES:
             raise ValueError(f"lr_schedule must be one of {LR_SCHEDULES}, "
                              f"got {self.lr_schedule!r}")
@@ -234,7 +243,10 @@ def train(model, train_ids: object, val_ids: object, config: TrainConfig | None 
     bar = tqdm(total=config.epochs * steps_per_epoch, desc="training", unit="step",
                disable=not config.progress)
     previous = val0
-    with _blas_threads(config.blas_threads):
+    # The batch's gradient is the sum of its shards' (genai_lab.parallel), computed by
+    # ``workers`` processes at once; one process or two, the numbers are the same.
+    with _blas_threads(config.blas_threads), \
+            ShardedGradients(model, config.shards, config.workers) as sharded:
         try:
             for epoch in range(1, config.epochs + 1):
                 start = time.perf_counter()
@@ -247,7 +259,7 @@ def train(model, train_ids: object, val_ids: object, config: TrainConfig | None 
                     batch = _crop(train_arr[order[s * config.batch_size:(s + 1) * config.batch_size]],
                                   pad_id)                       # (b, L_b)
                     x, y = split_inputs_targets(batch)          # (b, T) each
-                    loss, grads = model.loss_and_grads(x, y, ignore_index=pad_id)
+                    loss, grads = sharded.loss_and_grads(x, y, ignore_index=pad_id)
                     optimizer.step(grads, lr=lr)
                     n_tok = int((y != pad_id).sum())
                     loss_sum += loss * n_tok                    # token-weighted epoch mean
