@@ -31,6 +31,12 @@ from genai_lab.display.drawing import (BLACK, BLUE, GREEN, NEUTRALS, ORANGE, PUR
                                        check_tokens, cycle, finish)
 
 
+def _signed(x: float) -> str:
+    """A number with its sign and 2 decimals; never "-0.00"."""
+    text = f"{float(x):+.2f}"
+    return "+0.00" if text == "-0.00" else text
+
+
 # ------------------------------------------------------------------ 1. inputs and targets
 def input_target_shift(tokens: Sequence[str], ids: Sequence[int], *, pad_token: str = "[PAD]",
                        as_figure: bool = False):
@@ -123,7 +129,7 @@ def embedding_lookup(matrix, row: int, row_labels: Sequence[str], *,
         ax.text(xm - 0.15, yi + ch / 2, labels[i], ha="right", va="center", fontsize=8,
                 fontweight="bold" if hit else "normal")
         for j in range(c):
-            box(ax, xm + j * cw, yi, cw, ch, f"{mat[i, j]:+.2f}",
+            box(ax, xm + j * cw, yi, cw, ch, _signed(mat[i, j]),
                 edge=ORANGE if hit else BLACK, face=NEUTRALS[1] if hit else "#ffffff",
                 round_=False, size=8, bold=hit, lw=2.4 if hit else 0.6)
     shape = f"{full_shape[0]} x {full_shape[1]}" if full_shape else f"{v} x {c}"
@@ -132,14 +138,14 @@ def embedding_lookup(matrix, row: int, row_labels: Sequence[str], *,
     xr = xm + c * cw + gap
     ax.text(xr - gap / 2, y + ch / 2, "=", ha="center", va="center", fontsize=16)
     for j in range(c):
-        box(ax, xr + j * cw, y, cw, ch, f"{result[j]:+.2f}", edge=ORANGE, round_=False,
+        box(ax, xr + j * cw, y, cw, ch, _signed(result[j]), edge=ORANGE, round_=False,
             size=8, lw=2.4, bold=True)
-    ax.text(xr + c * cw / 2, y + ch + 0.2, f"row {row}: the vector\nof {labels[row]!r} (1 x {c})",
+    ax.text(xr + c * cw / 2, y + ch + 0.2, f"the row of {labels[row]!r}:\nits vector (1 x {c})",
             ha="center", va="bottom", fontsize=8.5)
-    values = ", ".join(f"{x:+.2f}" for x in result)
-    alt = (f"A one-hot row vector of length {v} with a single 1 at {labels[row]!r} (row {row}) "
+    values = ", ".join(_signed(x) for x in result)
+    alt = (f"A one-hot row vector of length {v} with a single 1 at {labels[row]!r} "
            f"times a {v} by {c} slice of the embedding matrix ({shape} in full) gives exactly "
-           f"row {row} of the matrix: [{values}]. Looking up a token's vector and multiplying "
+           f"the row of {labels[row]!r}: [{values}]. Looking up a token's vector and multiplying "
            f"by a one-hot vector are the same operation.")
     return finish(fig, alt, as_figure)
 
