@@ -13,9 +13,6 @@ text built from the same values), or ``(Figure, alt)`` with ``as_figure=True``.
 * :func:`causal_mask`        - which position may read which, and the weights if given
 * :func:`training_loop`      - forward, loss, backward, step
 * :func:`generation_loop`    - predict, choose, append, repeat
-
-Only Okabe-Ito colours (``figures.PALETTE``), white and light greys (``NEUTRALS``) are used,
-and meaning is never carried by colour alone (hatching, labels, line styles).
 """
 from __future__ import annotations
 
@@ -28,13 +25,7 @@ from matplotlib.patches import Rectangle
 from genai_lab.checks import check_array, check_float, check_int, check_str
 from genai_lab.display.drawing import (BLACK, BLUE, GREEN, NEUTRALS, ORANGE, PURPLE,
                                        VERMILLION, WEIGHT_CMAP, arrow, box, canvas,
-                                       check_tokens, cycle, finish)
-
-
-def _signed(x: float) -> str:
-    """A number with its sign and 2 decimals; never "-0.00"."""
-    text = f"{float(x):+.2f}"
-    return "+0.00" if text == "-0.00" else text
+                                       check_tokens, cycle, finish, signed)
 
 
 # ------------------------------------------------------------------ 1. inputs and targets
@@ -76,10 +67,8 @@ def input_target_shift(tokens: Sequence[str], ids: Sequence[int], *, pad_token: 
     ax.text(left + (n - 1) * 1.25 / 2, 2.7, "each input position predicts the target below "
             "it: the next token", ha="center", va="center", fontsize=8.5,
             bbox=dict(facecolor="#ffffff", edgecolor="none", pad=1))
-    for t in range(n - 1):  # position numbers under the sequence row
+    for t in range(n):  # position numbers under the sequence row
         ax.text(left + t * 1.25 + 0.55, 5.55, f"t={t}", ha="center", va="top", fontsize=7)
-    ax.text(left + (n - 1) * 1.25 + 0.55, 5.55, f"t={n - 1}", ha="center", va="top",
-            fontsize=7)
     ignored = sum(tok == pad_token for tok in tokens[1:])
     pairs = "; ".join(f"{a} -> {b}" for a, b in zip(tokens[:-1], tokens[1:]))
     alt = (f"Three rows of token boxes with their ids. The sequence has {n} tokens. Inputs are "
@@ -129,7 +118,7 @@ def embedding_lookup(matrix, row: int, row_labels: Sequence[str], *,
         ax.text(xm - 0.15, yi + ch / 2, labels[i], ha="right", va="center", fontsize=8,
                 fontweight="bold" if hit else "normal")
         for j in range(c):
-            box(ax, xm + j * cw, yi, cw, ch, _signed(mat[i, j]),
+            box(ax, xm + j * cw, yi, cw, ch, signed(mat[i, j]),
                 edge=ORANGE if hit else BLACK, face=NEUTRALS[1] if hit else "#ffffff",
                 round_=False, size=8, bold=hit, lw=2.4 if hit else 0.6)
     shape = f"{full_shape[0]} x {full_shape[1]}" if full_shape else f"{v} x {c}"
@@ -138,11 +127,11 @@ def embedding_lookup(matrix, row: int, row_labels: Sequence[str], *,
     xr = xm + c * cw + gap
     ax.text(xr - gap / 2, y + ch / 2, "=", ha="center", va="center", fontsize=16)
     for j in range(c):
-        box(ax, xr + j * cw, y, cw, ch, _signed(result[j]), edge=ORANGE, round_=False,
+        box(ax, xr + j * cw, y, cw, ch, signed(result[j]), edge=ORANGE, round_=False,
             size=8, lw=2.4, bold=True)
     ax.text(xr + c * cw / 2, y + ch + 0.2, f"the row of {labels[row]!r}:\nits vector (1 x {c})",
             ha="center", va="bottom", fontsize=8.5)
-    values = ", ".join(_signed(x) for x in result)
+    values = ", ".join(signed(x) for x in result)
     alt = (f"A one-hot row vector of length {v} with a single 1 at {labels[row]!r} "
            f"times a {v} by {c} slice of the embedding matrix ({shape} in full) gives exactly "
            f"the row of {labels[row]!r}: [{values}]. Looking up a token's vector and multiplying "

@@ -1,7 +1,8 @@
 """Drawing primitives for the course's diagrams: a unit canvas, boxes, arrows, a cycle.
 
 Shared by ``diagrams``; only Okabe-Ito colours (``figures.PALETTE``) and the light
-``NEUTRALS`` are used. Every function draws on a matplotlib ``Axes`` in data units.
+``NEUTRALS`` are used, and no meaning is carried by colour alone (a diagram adds hatching,
+labels or line widths). Every function draws on a matplotlib ``Axes`` in data units.
 """
 from __future__ import annotations
 
@@ -86,3 +87,9 @@ def cycle(ax, boxes, centre, radius, stretch=1.45, w=4.6, h=1.55):
         arrow(ax, (x0 + d[0] * t0, y0 + d[1] * t0), (x1 - d[0] * t0, y1 - d[1] * t0),
               rad=-0.25, lw=1.8)
     return points
+
+
+def signed(x: float) -> str:
+    """A number with its sign and 2 decimals, as in a matrix of weights; never "-0.00"."""
+    text = f"{float(x):+.2f}"
+    return "+0.00" if text == "-0.00" else text
