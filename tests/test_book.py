@@ -301,7 +301,7 @@ def test_notebook_page_offers_ipynb_download_and_binder(page: str, book_html: Pa
     org_repo = urlsplit(repo["url"]).path.strip("/")
     launches = [h for h in hrefs if h.startswith(f"{binder}/v2/gh/{org_repo}/{repo['branch']}")]
     assert launches, f"{page}: no Binder link to {org_repo}"
-    assert all(h.endswith(f"{page}.md") for h in launches), launches
+    assert all(h.endswith(f"?urlpath=lab/tree/{page}.md") for h in launches), launches
     assert not any("colab.research.google.com" in h for h in hrefs), (
         f"{page}: a Colab link would open a .md file, which Colab cannot")
 
