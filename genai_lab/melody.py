@@ -5,7 +5,7 @@ Like the sentence grammar of ``genai_lab.corpus`` and the picture grammar of
 every melody, the entropy floor per token and the validity of a generated melody are exact.
 
 A melody is in 4/4 time and has two phrases of ``bars`` bars each (``bars`` 1 to 4, default
-4). The grammar makes these weighted choices:
+2: eight beats per phrase). The grammar makes these weighted choices:
 
     key      C, D, F or G major; the notes are the scale's degrees 0..7 (tonic to octave)
     rhythm   per bar, one of a few rhythms that fill its four beats (``RHYTHMS``); the
@@ -18,12 +18,14 @@ A melody is in 4/4 time and has two phrases of ``bars`` bars each (``bars`` 1 to
 
 The preprocessing writes a melody as note/duration tokens, a "sentence" the course's
 ``WordTokenizer`` encodes like any text: the key, then per note its pitch and its length,
-and ``bar`` after every bar:
+and ``bar`` after every bar. A pitch is written as its scale degree in movable-do
+solfege (``do re mi fa sol la ti do'``, the way singers read a melody in any key): the
+key token says where ``do`` is, so the same tune in G and in C differs in one token:
 
-    gmajor  b4 quarter  a4 quarter  g4 half  bar  ...  g4 whole  bar
+    gmajor  mi quarter  re quarter  do half  bar  ...  do whole  bar
 
 Every melody has exactly one derivation (the rhythm of a bar is read from its durations,
-a scale step from two pitches), so the entropy of the melodies is the entropy of the
+a scale step from two degrees), so the entropy of the melodies is the entropy of the
 choices, computed exactly by a dynamic programme over the degree of the previous note.
 """
 from __future__ import annotations
@@ -42,6 +44,7 @@ from genai_lab.checks import check_float, check_int, check_rng, show_value
 KEYS = {"cmajor": 60, "dmajor": 62, "fmajor": 65, "gmajor": 67}
 SCALE = (0, 2, 4, 5, 7, 9, 11, 12)  # semitones above the tonic of degrees 0..7 (major)
 DEGREES = len(SCALE)
+SOLFEGE = ("do", "re", "mi", "fa", "sol", "la", "ti", "do'")  # the token of each degree
 #: Note lengths in eighths, with their tokens.
 DURATIONS = {"eighth": 1, "quarter": 2, "half": 4, "whole": 8}
 BAR = "bar"  # the token after every bar
@@ -132,7 +135,7 @@ class Melody:
         out = [self.key]
         for rhythm, degrees in self.bars:
             for dur, deg in zip(rhythm, degrees):
-                out += [pitch_name(degree_pitch(self.key, deg), self.key), dur]
+                out += [SOLFEGE[deg], dur]
             out.append(BAR)
         return out
 
@@ -144,7 +147,7 @@ class Melody:
 class MelodyGrammar:
     """The melody grammar with ``bars`` bars per phrase: sampling, exact numbers, validity."""
 
-    def __init__(self, bars: int = 4):
+    def __init__(self, bars: int = 2):
         self.bars = check_int("bars", bars, minimum=BARS[0], maximum=BARS[1])
 
     @staticmethod
@@ -184,7 +187,7 @@ class MelodyGrammar:
         if not words or words[0] not in KEYS:
             return None
         key = words[0]
-        pitch_of = {pitch_name(degree_pitch(key, d), key): d for d in range(DEGREES)}
+        pitch_of = {name: d for d, name in enumerate(SOLFEGE)}
         p = 1.0 / len(KEYS)
         bars, previous, i = [], None, 1
         for b in range(2 * self.bars):
@@ -310,7 +313,7 @@ class MelodyGrammar:
         return f"MelodyGrammar(bars={self.bars})"
 
 
-def melody_corpus(n_samples: int = 4000, seed: int = 0, bars: int = 4) -> list[str]:
+def melody_corpus(n_samples: int = 4000, seed: int = 0, bars: int = 2) -> list[str]:
     """``n_samples`` melodies (as text) drawn from ``MelodyGrammar(bars)`` with ``seed``."""
     n_samples = check_int("n_samples", n_samples, minimum=1)
     grammar = MelodyGrammar(bars)
@@ -319,27 +322,28 @@ def melody_corpus(n_samples: int = 4000, seed: int = 0, bars: int = 4) -> list[s
 
 
 # ------------------------------------------------------------------ notes and sound
-MIDI_OF = {f"{name}{octave}": 12 * (octave + 1) + pc
-           for names in _NAMES.values() for pc, name in enumerate(names)
-           for octave in range(2, 7)}
-
-
 def notes(text: str) -> list[tuple[float, float, int, str]]:
-    """The notes of a melody's tokens: (start beat, length in beats, MIDI number, token).
+    """The notes of a melody's tokens: (start beat, length in beats, MIDI number, name).
 
-    Key and ``bar`` tokens are skipped; a pitch needs the duration token after it. Tokens
-    that are neither (an invalid melody) raise ValueError naming the first one.
+    The first token must be a key; ``bar`` tokens are skipped; each degree needs a duration
+    token after it. ``name`` is the note's letter name in the key ("fis4"). Anything else
+    (an invalid melody) raises ValueError naming the first bad token.
     """
     if not isinstance(text, str):
         raise TypeError(f"text must be a str, got {show_value(text)} ({type(text).__name__})")
-    words = [w for w in text.split() if w not in KEYS and w != BAR]
+    words = text.split()
+    if not words or words[0] not in KEYS:
+        raise ValueError(f"a melody starts with its key, one of {list(KEYS)}, got "
+                         f"{show_value(words[:1])}")
+    key, words = words[0], [w for w in words[1:] if w != BAR]
     out, beat = [], 0.0
     for i in range(0, len(words) - 1, 2):
-        pitch, dur = words[i], words[i + 1]
-        if pitch not in MIDI_OF or dur not in DURATIONS:
-            raise ValueError(f"expected a pitch and a duration, got {pitch!r} {dur!r}")
+        degree, dur = words[i], words[i + 1]
+        if degree not in SOLFEGE or dur not in DURATIONS:
+            raise ValueError(f"expected a degree and a duration, got {degree!r} {dur!r}")
+        midi = degree_pitch(key, SOLFEGE.index(degree))
         beats = DURATIONS[dur] / 2
-        out.append((beat, beats, MIDI_OF[pitch], pitch))
+        out.append((beat, beats, midi, pitch_name(midi, key)))
         beat += beats
     return out
 
