@@ -13,6 +13,9 @@ token?":
 * byte-level BPE: every text is bytes, so nothing is unknown and decoding gives the
   exact text back; a rare word just takes more pieces.
 
+``bpe_merge_steps(tokenizer, text)`` shows BPE's work on one text: every merge applied, in
+order, with the pieces after it.
+
 No special tokens are added ([CLS]/[SEP] or ``<|endoftext|>``): only the text's own
 pieces are compared. In the pieces column a space is shown as "␣".
 """
@@ -20,7 +23,7 @@ from __future__ import annotations
 
 from typing import Mapping, Sequence
 
-from genai_lab.bpe import BPETokenizer
+from genai_lab.bpe import BPETokenizer, merge, split_text
 from genai_lab.checks import check_str
 from genai_lab.display.table import Table
 from genai_lab.tokenizer import WordTokenizer
@@ -93,3 +96,31 @@ def compare_tokenizers(sentences: Sequence[str], tokenizers: Mapping[str, object
     return Table("The same sentences, three tokenizers",
                  ("sentence", "tokenizer", "vocabulary", "pieces", "ids", "tokens", "unknown",
                   "decoded"), rows, caption=caption)
+
+
+def bpe_merge_steps(tokenizer: BPETokenizer, text: str) -> Table:
+    """The merges BPE applies to ``text``, one row per step, each chunk of the pre-split
+    starting from its bytes; the final pieces are those of ``tokenizer.encode(text)``."""
+    if not isinstance(tokenizer, BPETokenizer):
+        raise TypeError(f"tokenizer must be a BPETokenizer, got {type(tokenizer).__name__}")
+    check_str("text", text)
+    ranks = {pair: rank for rank, pair in enumerate(tokenizer.merges)}
+    rows = []
+    for chunk in split_text(text, tokenizer.config.pattern):
+        ids = list(chunk.encode("utf-8"))
+        rows.append((repr(chunk), "start: one token per byte", len(ids),
+                     show_pieces([tokenizer.id_to_token(i) for i in ids])))
+        while True:
+            present = [p for p in zip(ids, ids[1:]) if p in ranks]
+            if not present:
+                break
+            pair = min(present, key=ranks.get)  # the earliest-learned merge that applies
+            new_id = 256 + ranks[pair]
+            ids = merge(ids, pair, new_id)
+            step = (f"merge {ranks[pair]}: {tokenizer.id_to_token(pair[0])!r} + "
+                    f"{tokenizer.id_to_token(pair[1])!r} -> id {new_id}")
+            rows.append((repr(chunk), step, len(ids),
+                         show_pieces([tokenizer.id_to_token(i) for i in ids])))
+    return Table("BPE, merge by merge", ("chunk", "step", "tokens", "pieces"), rows,
+                 caption="Each chunk of the pre-split is merged on its own, always applying "
+                         "the merge learned earliest among the pairs present.")

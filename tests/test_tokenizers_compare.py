@@ -3,8 +3,8 @@ import pytest
 
 from genai_lab.bpe import BPEConfig, BPETokenizer
 from genai_lab.tokenizer import WordTokenizer
-from genai_lab.tokenizers_compare import (compare_tokenizers, encode_pieces, kind_of,
-                                          show_pieces)
+from genai_lab.tokenizers_compare import (bpe_merge_steps, compare_tokenizers, encode_pieces,
+                                          kind_of, show_pieces)
 from genai_lab.wordpiece import WordPieceTokenizer
 
 TRAIN = ["the sun rises in the east.", "the moon rises in the west."]
@@ -49,3 +49,22 @@ def test_bad_input(tokenizers):
         compare_tokenizers(["x"], {})
     with pytest.raises(TypeError, match=r"sentences\[0\] must be a str"):
         compare_tokenizers([3], tokenizers)
+
+
+def test_bpe_merge_steps_end_at_the_encoding(tokenizers):
+    tok = tokenizers["bpe"]
+    text = "The sun rises in the far west."
+    table = bpe_merge_steps(tok, text)
+    finals = {}
+    for chunk, step, n, pieces in table.rows:
+        finals[chunk] = pieces  # the last row of each chunk
+    expected = [show_pieces([tok.id_to_token(i) for i in tok.encode(c)])
+                for c in ["The", " sun", " rises", " in", " the", " far", " west", "."]]
+    assert list(finals.values()) == expected
+    # by hand: "aaabdaaabac" with the Wikipedia merges takes exactly 3 merge steps
+    wiki = BPETokenizer(BPEConfig(259, "none", ())).train("aaabdaaabac")
+    steps = bpe_merge_steps(wiki, "aaabdaaabac").rows
+    assert [r[2] for r in steps] == [11, 9, 7, 5]
+    assert steps[1][1] == "merge 0: 'a' + 'a' -> id 256"
+    with pytest.raises(TypeError, match="BPETokenizer"):
+        bpe_merge_steps(tokenizers["ours"], "x")
