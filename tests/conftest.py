@@ -1,6 +1,6 @@
 """Fixtures shared by the tests: a tiny tokenizer, a tiny model, the trained model, and the
 browser fixtures of tests/browser.py (loaded as a plugin). The builders behind the tiny
-fixtures are in tests/tiny.py, for tests that need other sizes.
+fixtures are in tests/helpers.py, for tests that need other sizes.
 
 pytest puts the repository root and ``tests/`` on ``sys.path`` (``pythonpath`` in
 pyproject.toml), so test files import shared helpers without editing ``sys.path``.
@@ -12,14 +12,14 @@ import pytest
 from genai_lab.model import TransformerLM
 from genai_lab.pretrained import default_model
 from genai_lab.tokenizer import WordTokenizer
-from tiny import make_tiny_model, make_tiny_tokenizer
+from helpers import make_tiny_model, make_tiny_tokenizer
 
 pytest_plugins = ["browser"]  # the Chromium fixtures of the book's browser tests
 
 
 @pytest.fixture
 def tiny_tokenizer() -> WordTokenizer:
-    """A word tokenizer trained on ``tiny.TINY_TEXTS`` (a fresh one per test)."""
+    """A word tokenizer trained on ``helpers.TINY_TEXTS`` (a fresh one per test)."""
     return make_tiny_tokenizer()
 
 

@@ -1,9 +1,7 @@
 """Tests for genai_lab.embedding: lookup forward/backward, positions, similarity, PCA."""
 from __future__ import annotations
 
-import contextlib
 import math
-import warnings
 
 import numpy as np
 import pytest
@@ -12,14 +10,7 @@ from genai_lab.embedding import (cosine_similarity, embedding_backward, embeddin
                                  init_embedding, nearest_neighbours, pca_2d,
                                  sinusoidal_positions)
 from genai_lab.gradcheck import eval_numerical_gradient_array, rel_error
-
-
-@contextlib.contextmanager
-def no_warnings():
-    """Any warning inside the block fails the test."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        yield
+from helpers import no_warnings
 
 
 # ---------------------------------------------------------------- forward / backward

@@ -15,7 +15,7 @@ from genai_lab.model import TransformerLM
 from genai_lab.sampling import SamplingConfig
 from genai_lab.softmax import softmax
 from genai_lab.tokenizer import WordTokenizer
-from tiny import make_tiny_model
+from helpers import make_tiny_model
 
 TEXTS = ["The sun rises in the east.", "The moon rises in the evening.",
          "A bird sings.", "Many birds sing."]

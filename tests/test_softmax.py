@@ -1,8 +1,6 @@
 """Tests for genai_lab.softmax: stability, axes, temperature and the fused cross-entropy."""
 from __future__ import annotations
 
-import contextlib
-import warnings
 
 import numpy as np
 import pytest
@@ -12,14 +10,7 @@ from hypothesis.extra.numpy import arrays
 
 from genai_lab.gradcheck import eval_numerical_gradient, rel_error
 from genai_lab.softmax import log_softmax, softmax, softmax_cross_entropy
-
-
-@contextlib.contextmanager
-def no_warnings():
-    """Context in which any warning (numpy overflow, divide by zero...) is an error."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        yield
+from helpers import no_warnings
 
 
 # ---------------------------------------------------------------- softmax

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from genai_lab.text import clean_text, split_words
 from genai_lab.tokenizer import SPECIAL_TOKENS, TokenizerConfig, WordTokenizer
-from tiny import TINY_TEXTS
+from helpers import TINY_TEXTS
 
 TEXTS = list(TINY_TEXTS)
 

@@ -7,7 +7,7 @@ import pytest
 from genai_lab.optim import AdamConfig
 from genai_lab.tokenizer import WordTokenizer
 from genai_lab.train import TrainConfig, bigram_baseline, evaluate, learning_rate, train
-from tiny import make_tiny_model
+from helpers import make_tiny_model
 
 # ---------------------------------------------------------------- toy data and model
 # Number agreement spans the adjective: a bigram model cannot tell "sings" from "sing"

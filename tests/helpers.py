@@ -1,9 +1,12 @@
-"""Tiny models and tokenizers for fast tests (imported by tests/conftest.py and test files).
+"""Helpers shared by the tests: tiny models and tokenizers, and a no-warnings block.
 
-pytest puts ``tests/`` on ``sys.path`` (``pythonpath`` in pyproject.toml): ``from tiny import
-make_tiny_model``.
+pytest puts ``tests/`` on ``sys.path`` (``pythonpath`` in pyproject.toml), so a test file
+writes ``from helpers import make_tiny_model``; tests/conftest.py builds its fixtures here.
 """
 from __future__ import annotations
+
+import contextlib
+import warnings
 
 from genai_lab.model import GPTConfig, TransformerLM
 from genai_lab.tokenizer import WordTokenizer
@@ -22,3 +25,11 @@ def make_tiny_model(vocab_size: int, seed: int = 0, **overrides) -> TransformerL
     settings = dict(vocab_size=vocab_size, block_size=8, n_layer=1, n_head=2, n_embd=16)
     settings.update(overrides)
     return TransformerLM(GPTConfig(**settings), seed=seed)
+
+
+@contextlib.contextmanager
+def no_warnings():
+    """Any warning inside the block (numpy overflow, divide by zero...) fails the test."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        yield
