@@ -7,7 +7,8 @@ from matplotlib.figure import Figure
 
 from genai_lab.display import diagrams
 from genai_lab.display.drawing import BLUE, NEUTRALS
-from genai_lab.display.figures import PALETTE, FigureWithAlt
+from genai_lab.display.figures import FigureWithAlt
+from genai_lab.display.palette import PALETTE
 
 ALLOWED = {tuple(round(c, 3) for c in to_rgb(h)) for h in PALETTE + NEUTRALS}
 

@@ -1,6 +1,6 @@
 """Drawing primitives for the course's diagrams: a unit canvas, boxes, arrows, a cycle.
 
-Shared by ``diagrams``; only Okabe-Ito colours (``figures.PALETTE``) and the light
+Shared by ``diagrams``; only Okabe-Ito colours (``palette.PALETTE``) and the light
 ``NEUTRALS`` are used, and no meaning is carried by colour alone (a diagram adds hatching,
 labels or line widths). Every function draws on a matplotlib ``Axes`` in data units.
 """
@@ -14,7 +14,8 @@ from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
 from genai_lab.checks import check_str
-from genai_lab.display.figures import PALETTE, figure_with_alt
+from genai_lab.display.figures import figure_with_alt
+from genai_lab.display.palette import PALETTE
 
 BLACK, ORANGE, SKY, GREEN, YELLOW, BLUE, VERMILLION, PURPLE = PALETTE
 #: The non-palette colours a diagram may use: backgrounds, fills and masked cells.
