@@ -37,7 +37,7 @@ from genai_lab.text import sentence_case, split_words
 #: ``generation_quality`` on the default model: plain sampling at temperature 1 lets a few
 #: ungrammatical sentences through (the model leaks a little probability to wrong words),
 #: cutting the tail with top-p removes almost all of them while many distinct sentences
-#: remain. tests/test_train.py checks that it keeps >= 95% acceptance.
+#: remain. tests/test_pretrained.py checks that it keeps >= 95% acceptance.
 DEFAULT_SAMPLING = SamplingConfig(method="sample", temperature=0.8, top_k=None, top_p=0.9)
 
 #: Temperatures ``generation_quality`` compares by default.
