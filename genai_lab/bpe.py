@@ -46,7 +46,7 @@ PATTERNS = {"gpt2": GPT2_PATTERN, "gpt4": GPT4_PATTERN, "none": None}
 #: GPT-2's one special token: it separates documents during training.
 END_OF_TEXT = "<|endoftext|>"
 
-_FORMAT = "genai_lab.BPETokenizer"  # the "format" field of saved files
+FORMAT = "genai_lab.BPETokenizer"  # the "format" field of saved files and checkpoints
 _FORMAT_VERSION = 1
 _CACHE_LIMIT = 1 << 16  # chunks remembered by encode before the cache is emptied
 
@@ -327,15 +327,15 @@ class BPETokenizer:
         """A JSON-ready description (for ``save`` and model checkpoints)."""
         config = asdict(self.config)
         config["special_tokens"] = list(self.config.special_tokens)
-        return {"format": _FORMAT, "version": _FORMAT_VERSION, "config": config,
+        return {"format": FORMAT, "version": _FORMAT_VERSION, "config": config,
                 "merges": [list(p) for p in self._merges], "merge_counts": list(self._counts)}
 
     @classmethod
     def from_dict(cls, data: dict) -> "BPETokenizer":
         """Rebuild a tokenizer from ``to_dict()``; ValueError if ``data`` is not one."""
-        if not isinstance(data, dict) or data.get("format") != _FORMAT:
+        if not isinstance(data, dict) or data.get("format") != FORMAT:
             raise ValueError(f"not a saved BPETokenizer: expected a dict with "
-                             f"format={_FORMAT!r}, got {show_value(data)}")
+                             f"format={FORMAT!r}, got {show_value(data)}")
         if data.get("version") != _FORMAT_VERSION:
             raise ValueError(f"unsupported BPETokenizer format version "
                              f"{data.get('version')!r}, expected {_FORMAT_VERSION}")

@@ -11,6 +11,9 @@ possible one. Real text has no known floor. What can still be measured, and is h
   training text, and the share of generated texts that are copies of a training text;
 * the time each stage took.
 
+``save_text_model`` / ``load_text_model`` write and read such a model with its tokenizer
+(the CLI's ``genai-lab train --text PATH --save FOLDER`` and ``generate --checkpoint``).
+
 The data pipeline, GPT-2 style: the documents (sentences or paragraphs) are split into
 training and validation documents; BPE is trained on the training documents only; each
 document is encoded and followed by ``<|endoftext|>``; the token stream is cut into
@@ -20,20 +23,22 @@ windows of ``block_size + 1`` tokens (no padding: the pad token exists only beca
 from __future__ import annotations
 
 import math
+import os
 import time
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Sequence
 
 import numpy as np
 
 from genai_lab.bpe import END_OF_TEXT, BPEConfig, BPETokenizer
+from genai_lab.bpe import FORMAT as BPE_FORMAT
 from genai_lab.checks import check_float, check_int, check_rng, check_str
 from genai_lab.data import train_val_split
 from genai_lab.display.table import Table
-from genai_lab.model import GPTConfig, TransformerLM
+from genai_lab.model import GPTConfig, TransformerLM, load_checkpoint, save_checkpoint
 from genai_lab.sampling import SamplingConfig, select_next
-from genai_lab.train import TrainConfig, train
 
 #: The special tokens of a real-text tokenizer: end of a document, and the (unused) pad.
 PAD = "<|pad|>"
@@ -235,6 +240,8 @@ def train_on_text(documents: Sequence[str], config: RealTextConfig | None = None
     ``documents``: a list of texts (e.g. ``stdlib_docstrings()`` or ``load_text(path)``),
     split into training and validation documents before anything is learned.
     """
+    from genai_lab.train import TrainConfig, train  # only training needs the trainer
+
     config = RealTextConfig() if config is None else config
     if not isinstance(config, RealTextConfig):
         raise TypeError(f"config must be a RealTextConfig or None, got {type(config).__name__}")
@@ -280,3 +287,37 @@ def train_on_text(documents: Sequence[str], config: RealTextConfig | None = None
                           samples=samples,
                           copying=memorisation(samples, train_docs, config.ngram),
                           seconds=seconds)
+
+
+# ------------------------------------------------------------------------ saving it
+def save_text_model(result: RealTextResult, folder) -> Path:
+    """Write ``folder/model.npz`` (weights, GPTConfig, the BPE tokenizer and the measures)."""
+    if not isinstance(result, RealTextResult):
+        raise TypeError(f"result must be a RealTextResult, got {type(result).__name__}")
+    if not isinstance(folder, (str, os.PathLike)):
+        raise TypeError(f"folder must be a str or os.PathLike, got {type(folder).__name__}")
+    return save_checkpoint(Path(folder) / "model.npz", result.model, result.tokenizer,
+                           extra={"realtext": result.to_dict()})
+
+
+def is_text_model(folder) -> bool:
+    """True if ``folder/model.npz`` is a checkpoint whose tokenizer is byte-level BPE."""
+    file = Path(folder) / "model.npz"
+    if not file.is_file():
+        return False
+    try:
+        _, tokenizer, _ = load_checkpoint(file)
+    except ValueError:
+        return False
+    return isinstance(tokenizer, dict) and tokenizer.get("format") == BPE_FORMAT
+
+
+def load_text_model(folder) -> tuple[TransformerLM, BPETokenizer]:
+    """Read a model written by ``save_text_model``; ValueError naming the folder if not one."""
+    if not isinstance(folder, (str, os.PathLike)):
+        raise TypeError(f"folder must be a str or os.PathLike, got {type(folder).__name__}")
+    model, tokenizer, _ = load_checkpoint(Path(folder) / "model.npz")
+    try:
+        return model, BPETokenizer.from_dict(tokenizer)
+    except ValueError as err:
+        raise ValueError(f"{str(folder)!r} is not a real-text model: {err}") from None

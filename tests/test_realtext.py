@@ -6,8 +6,9 @@ import pytest
 
 from genai_lab.bpe import END_OF_TEXT, BPEConfig, BPETokenizer
 from genai_lab.realtext import (PAD, SPECIAL_TOKENS, RealTextConfig, encode_documents,
-                                generate_text, memorisation, target_bytes, train_on_text,
-                                windows, word_ngrams)
+                                generate_text, is_text_model, load_text_model, memorisation,
+                                save_text_model, target_bytes, train_on_text, windows,
+                                word_ngrams)
 
 DOCS = [f"The {a} {v} the {b} at {t}." for a in ("cat", "dog", "bird", "fish")
         for v in ("sees", "likes", "follows") for b in ("ball", "tree", "house")
@@ -115,3 +116,17 @@ def test_pad_token_never_occurs_in_the_data(result):
     assert PAD in result.tokenizer.special_tokens
     pad = result.tokenizer.special_id(PAD)
     assert pad not in encode_documents(result.tokenizer, DOCS)
+
+
+def test_save_and_load_a_text_model(result, tmp_path):
+    save_text_model(result, tmp_path / "m")
+    assert is_text_model(tmp_path / "m") and not is_text_model(tmp_path / "nothing")
+    model, tokenizer = load_text_model(tmp_path / "m")
+    assert tokenizer.merges == result.tokenizer.merges
+    assert all(np.array_equal(model.params[k], result.model.params[k]) for k in model.params)
+    assert (generate_text(model, tokenizer, "The dog", 8, seed=3)
+            == generate_text(result.model, result.tokenizer, "The dog", 8, seed=3))
+    with pytest.raises(ValueError, match="no checkpoint"):
+        load_text_model(tmp_path / "nothing")
+    with pytest.raises(TypeError, match="RealTextResult"):
+        save_text_model("result", tmp_path / "x")
