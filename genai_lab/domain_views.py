@@ -15,6 +15,8 @@ import html
 from dataclasses import dataclass
 from typing import Sequence
 
+import numpy as np
+
 from genai_lab.checks import check_int, check_str
 from genai_lab.display.figures import FigureStyle, FigureWithAlt, figure_with_alt, new_figure
 from genai_lab.melody import KEYS, SAMPLE_RATE, TEMPO, notes, synthesise, wav_bytes
@@ -40,7 +42,7 @@ def picture_grid(texts: Sequence[str], labels: Sequence[str] | None = None, *,
     ``alt`` (what the pictures show) is required in spirit: if empty, a plain one counting
     the pictures is used.
     """
-    texts = _texts("texts", texts, 64)
+    texts = _texts("texts", texts, 64)  # at most 8 x 8 pictures
     ncols = check_int("ncols", ncols, minimum=1, maximum=8)
     if labels is not None and len(labels) != len(texts):
         raise ValueError(f"labels must have one entry per picture ({len(texts)}), "
@@ -48,8 +50,8 @@ def picture_grid(texts: Sequence[str], labels: Sequence[str] | None = None, *,
     ncols = min(ncols, len(texts))
     nrows = -(-len(texts) // ncols)
     style = FigureStyle(width=1.1 * ncols, height=1.1 * nrows + (0.3 if title else 0.0))
-    fig, axes = new_figure(nrows, ncols, style=style, squeeze=False)
-    for i, ax in enumerate(axes.flat):
+    fig, axes = new_figure(nrows, ncols, style=style)
+    for i, ax in enumerate(np.atleast_1d(axes).ravel()):
         ax.set_axis_off()
         if i < len(texts):
             ax.imshow(to_rgb(texts[i]), interpolation="nearest")

@@ -62,16 +62,14 @@ FIRST = ((0, 0.5), (2, 0.25), (4, 0.25))
 STEPS = ((-2, 0.15), (-1, 0.3), (0, 0.1), (1, 0.3), (2, 0.15))
 HALF_CADENCE = ((4, 0.7), (1, 0.3))
 
-_NAMES = {  # spelling of the twelve pitch classes in these four keys (sharps in D and G)
-    "cmajor": ("c", "cis", "d", "ees", "e", "f", "fis", "g", "aes", "a", "bes", "b"),
-    "fmajor": ("c", "cis", "d", "ees", "e", "f", "fis", "g", "aes", "a", "bes", "b"),
-    "dmajor": ("c", "cis", "d", "dis", "e", "f", "fis", "g", "gis", "a", "ais", "b"),
-    "gmajor": ("c", "cis", "d", "dis", "e", "f", "fis", "g", "gis", "a", "ais", "b"),
-}
+_FLATS = ("C", "C#", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B")
+_SHARPS = ("C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B")
+#: Spelling of the twelve pitch classes in each key (for labels; the tokens are solfege).
+_NAMES = {"cmajor": _FLATS, "fmajor": _FLATS, "dmajor": _SHARPS, "gmajor": _SHARPS}
 
 
 def pitch_name(midi: int, key: str = "cmajor") -> str:
-    """Token of a MIDI note, spelled for ``key``: 60 -> "c4", 66 -> "fis4", 70 -> "bes4"."""
+    """Name of a MIDI note, spelled for ``key``: 60 -> "C4", 66 -> "F#4", 70 -> "Bb4"."""
     return f"{_NAMES[key][midi % 12]}{midi // 12 - 1}"
 
 
@@ -326,7 +324,7 @@ def notes(text: str) -> list[tuple[float, float, int, str]]:
     """The notes of a melody's tokens: (start beat, length in beats, MIDI number, name).
 
     The first token must be a key; ``bar`` tokens are skipped; each degree needs a duration
-    token after it. ``name`` is the note's letter name in the key ("fis4"). Anything else
+    token after it. ``name`` is the note's letter name in the key ("F#4"). Anything else
     (an invalid melody) raises ValueError naming the first bad token.
     """
     if not isinstance(text, str):
