@@ -27,6 +27,7 @@ from __future__ import annotations
 import mmap
 import multiprocessing
 import os
+import signal
 import sys
 
 import numpy as np
@@ -84,9 +85,13 @@ class _SharedArrays:
 
 def _serve(conn, model, params: dict[str, np.ndarray], slots: list[dict[str, np.ndarray]]):
     """A worker process: compute the shards it is sent until it receives None."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's: it stops us
     model.params = dict(params)          # read the weights the parent publishes each step
     while True:
-        job = conn.recv()
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):      # the parent is gone: nothing left to do
+            return
         if job is None:
             return
         done = []
@@ -154,6 +159,11 @@ class ShardedGradients:
                 proc.kill()
             conn.close()
         self._children = []
+
+    @property
+    def worker_pids(self) -> list[int]:
+        """Process ids of the extra worker processes (empty when all runs in the caller)."""
+        return [proc.pid for proc, _ in self._children]
 
     # ------------------------------------------------------------------ one batch
     def loss_and_grads(self, ids: np.ndarray, targets: np.ndarray,
