@@ -14,14 +14,17 @@ its executed notebook as an ``.ipynb`` download and a Binder launch link to its 
 """
 from __future__ import annotations
 
+import importlib.util
 import re
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import jupytext
 import nbformat
 import pytest
 import yaml
+from nbclient import NotebookClient
 
 from browser import ROOT, SCREENSHOTS, executed_notebooks, is_notebook, toc_pages
 
@@ -258,8 +261,6 @@ def test_every_toc_page_is_built_and_linked_from_the_start_page(book_html: Path)
 # ------------------------------------------------------- running a page elsewhere
 def _launch_module():
     """book/_ext/course_launch.py, the book's extension (loaded from its file)."""
-    import importlib.util
-
     path = ROOT / "book" / "_ext" / "course_launch.py"
     spec = importlib.util.spec_from_file_location("course_launch_under_test", path)
     module = importlib.util.module_from_spec(spec)
@@ -314,8 +315,6 @@ def executed(book_html: Path) -> dict[str, nbformat.NotebookNode]:
 @pytest.mark.parametrize("page", NOTEBOOK_PAGES)
 def test_downloaded_notebook_is_the_executed_chapter_with_an_install_cell(
         page: str, book_html: Path, executed: dict) -> None:
-    import jupytext
-
     assert page in executed, f"{page}: the build did not execute it"
     nb = executed[page]
     nbformat.validate(nb)
@@ -335,3 +334,19 @@ def test_downloaded_notebook_is_the_executed_chapter_with_an_install_cell(
     errors = [o for c in code for o in c.outputs if o.output_type == "error"]
     assert errors == [], f"{page}: an executed cell raised {errors[0].get('ename')}"
     assert any(c.outputs for c in code), f"{page}: no cell left an output"
+
+
+def test_a_downloaded_notebook_runs_on_its_own(book_html: Path, tmp_path: Path) -> None:
+    """The introduction's download, run in an empty folder outside the course (nothing
+    relative to chapters/ is needed), with the installed package: no cell raises."""
+    page = NOTEBOOK_PAGES[0]
+    nb = nbformat.read(book_html / "_sources" / f"{page}.ipynb", as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+    NotebookClient(nb, timeout=600, kernel_name="python3",
+                   resources={"metadata": {"path": str(tmp_path)}}).execute()
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert all(c.execution_count for c in code), f"{page}: not every cell ran"
+    assert not [o for c in code for o in c.outputs if o.output_type == "error"]
+    assert list(tmp_path.iterdir()) == [], f"{page} left files behind: {list(tmp_path.iterdir())}"

@@ -84,11 +84,21 @@ def test_source_is_a_myst_notebook(stem: str, built) -> None:
     nbformat.validate(built[stem])
 
 
-@pytest.mark.parametrize("stem", STEMS)
-def test_saving_in_jupyterlab_changes_nothing(stem: str) -> None:
-    """jupytext writes back exactly the file it read, so opening and saving a chapter in
-    JupyterLab leaves no diff (and MyST Markdown has no place for outputs)."""
-    path = ROOT / "chapters" / f"{stem}.md"
+NOTEBOOK_SOURCES = sorted(path.name for path in (ROOT / "chapters").glob("*.md")
+                          if "\njupytext:" in path.read_text(encoding="utf-8").split("\n---\n")[0])
+
+
+def test_every_chapter_is_a_notebook_source() -> None:
+    assert {f"{stem}.md" for stem in STEMS} <= set(NOTEBOOK_SOURCES)
+    assert not list((ROOT / "chapters").glob("*.ipynb")), "chapters/*.md are the only sources"
+
+
+@pytest.mark.parametrize("name", NOTEBOOK_SOURCES)
+def test_saving_in_jupyterlab_changes_nothing(name: str) -> None:
+    """jupytext writes back exactly the file it read, so opening, running and saving any
+    notebook page of chapters/ in JupyterLab leaves no diff (MyST Markdown has no place
+    for outputs)."""
+    path = ROOT / "chapters" / name
     text = path.read_text(encoding="utf-8")
     nb = jupytext.reads(text, fmt="md:myst")
     first_code = next(c for c in nb.cells if c.cell_type == "code")
