@@ -25,6 +25,7 @@ from pathlib import Path
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
+from sphinx.util.osutil import relative_uri
 
 from reading_time import reading_time_node, words_in_doctree  # book/_ext, on sys.path
 
@@ -274,7 +275,11 @@ def notebooks(app: Sphinx, fromdoc: str) -> list[nodes.Node]:
         para += link(app, fromdoc, docname, page_title(app, docname))
         para += nodes.Text(": open ")
         para += nodes.literal("", f"{docname}.md")
-        para += nodes.Text(" in JupyterLab.")
+        para += nodes.Text(" in JupyterLab, or download the executed notebook (")
+        uri = relative_uri(app.builder.get_target_uri(fromdoc), f"_sources/{docname}.ipynb")
+        para += nodes.reference("", f"{Path(docname).name}.ipynb", refuri=uri,
+                                classes=["course-mode-download"])
+        para += nodes.Text(").")
         item += para
         items += item
     return [nodes.paragraph("", f"{len(items.children)} notebooks.",
