@@ -7,17 +7,23 @@ installed and runs one ``%pip install`` where it is missing; the requirement it 
 and Binder's ``binder/requirements.txt``, install the course into a fresh virtualenv from a
 copy of this checkout, offline (``--no-index``: nothing is downloaded; the course's own
 dependencies come from this environment); ``make lab`` writes the jupytext viewer setting
-inside the environment, not in the home folder.
+inside the environment, not in the home folder; and a real JupyterLab (on 127.0.0.1, over a
+copy of the chapters) opens a chapter as a notebook and saves it back unchanged.
 """
 from __future__ import annotations
 
 import importlib.util
 import json
+import os
 import re
+import secrets
 import shutil
+import socket
 import subprocess
 import sys
 import sysconfig
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -204,3 +210,88 @@ def test_make_lab_writes_the_viewer_setting_inside_the_environment(tmp_path: Pat
     subprocess.run(command, shell=True, cwd=ROOT, check=True, capture_output=True)
     viewers = json.loads(settings.read_text())["@jupyterlab/docmanager-extension:plugin"]
     assert viewers["defaultViewers"]["markdown"] == "Jupytext Notebook"
+
+
+# ------------------------------------------------- a chapter in JupyterLab, for real
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    """JupyterLab on 127.0.0.1 over a copy of chapters/ and jupytext.toml, with the viewer
+    setting `make lab` writes, and HOME and every Jupyter folder in a temporary folder."""
+    base = tmp_path_factory.mktemp("lab")
+    course = base / "course"
+    shutil.copytree(ROOT / "chapters", course / "chapters")
+    shutil.copy2(ROOT / "jupytext.toml", course / "jupytext.toml")
+    settings = base / "app-settings"
+    (command,) = _make_lab_commands(f"LAB_SETTINGS={settings / 'overrides.json'}")
+    subprocess.run(command, shell=True, cwd=ROOT, check=True, capture_output=True)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    token = secrets.token_hex(16)
+    env = {**os.environ, "HOME": str(base / "home"), "JUPYTER_CONFIG_DIR": str(base / "cfg"),
+           "JUPYTER_DATA_DIR": str(base / "data"), "JUPYTER_RUNTIME_DIR": str(base / "run")}
+    jupyter = Path(sys.executable).parent / "jupyter"
+    flags = ["--no-browser", "--ip=127.0.0.1", f"--port={port}",
+             f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={course}",
+             f"--LabApp.app_settings_dir={settings}"]
+    if os.geteuid() == 0:
+        flags.append("--allow-root")
+    log = open(base / "lab.log", "w")  # noqa: SIM115 - closed below
+    proc = subprocess.Popen([str(jupyter), "lab", *flags], env=env, stdout=log, stderr=log)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=5)
+            break
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                log.close()
+                raise RuntimeError((base / "lab.log").read_text()[-3000:])
+            time.sleep(0.5)
+
+    def api(method: str, path: str, body=None):
+        request = urllib.request.Request(
+            url + path, method=method, data=None if body is None else json.dumps(body).encode(),
+            headers={"Authorization": f"token {token}", "Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return json.load(response)
+
+    yield api, course
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    log.close()
+
+
+def test_jupyterlab_opens_a_chapter_as_a_notebook(lab) -> None:
+    api, _ = lab
+    plugin = api("GET", "/lab/api/settings/@jupyterlab/docmanager-extension:plugin")
+    assert plugin["schema"]["properties"]["defaultViewers"]["default"]["markdown"] == \
+        "Jupytext Notebook", "a double-click on a .md opens it as a notebook"
+    model = api("GET", "/api/contents/chapters/01_data_collection.md?type=notebook&content=1")
+    assert model["type"] == "notebook"
+    nb = model["content"]
+    assert nb["metadata"]["kernelspec"]["name"] == "python3"
+    assert any(c["cell_type"] == "code" and c["metadata"].get("tags") for c in nb["cells"])
+
+
+def test_saving_a_run_chapter_in_jupyterlab_leaves_the_file_unchanged(lab) -> None:
+    api, course = lab
+    path = course / "chapters" / "01_data_collection.md"
+    before = path.read_bytes()
+    nb = api("GET", "/api/contents/chapters/01_data_collection.md?type=notebook&content=1")[
+        "content"]
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "code":  # as if the chapter had been run
+            cell["execution_count"] = 1
+            cell["outputs"] = [{"output_type": "stream", "name": "stdout",
+                                "text": "an output that must not be saved\n"}]
+    saved = api("PUT", "/api/contents/chapters/01_data_collection.md",
+                {"type": "notebook", "format": "json", "content": nb})
+    assert saved["path"] == "chapters/01_data_collection.md"
+    assert path.read_bytes() == before, "saving changed the chapter's source"
+    assert sorted(p.name for p in path.parent.iterdir() if p.suffix == ".ipynb") == []
