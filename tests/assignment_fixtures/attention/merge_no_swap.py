@@ -1,0 +1,16 @@
+# Wrong: merge_heads reshapes (H, T, D) to (T, H*D) without swapping H and T first, so
+# positions and heads are mixed; with 1 head it cannot show.
+# expect: test_split_merge=0 test_multi_head=0 test_multi_head_batch_causal=0
+# %% solution id=split_merge
+def split_heads(x, n_head):
+    x = np.asarray(x, dtype=np.float64)
+    C = x.shape[-1]
+    if C % n_head:
+        raise ValueError("C must be a multiple of n_head")
+    return np.swapaxes(x.reshape(x.shape[:-1] + (n_head, C // n_head)), -2, -3)
+
+
+def merge_heads(y):
+    y = np.asarray(y, dtype=np.float64)
+    H, T, D = y.shape[-3:]
+    return y.reshape(y.shape[:-3] + (T, H * D))

@@ -1,0 +1,11 @@
+# Wrong: k.T instead of swapping the last two axes (reverses every axis of a batch).
+# loses: test_weights_batch
+# %% solution id=attention_weights
+def attention_weights(q, k):
+    q = np.asarray(q, dtype=np.float64)
+    k = np.asarray(k, dtype=np.float64)
+    T, D = q.shape[-2], q.shape[-1]
+    scores = q @ k.T / np.sqrt(D)
+    scores = np.where(causal_mask(T), scores, -np.inf)
+    e = np.exp(scores - scores.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)

@@ -1,0 +1,11 @@
+# Wrong: the softmax over the queries (axis -2) instead of the keys.
+# loses: test_weights_known
+# %% solution id=attention_weights
+def attention_weights(q, k):
+    q = np.asarray(q, dtype=np.float64)
+    k = np.asarray(k, dtype=np.float64)
+    T, D = q.shape[-2], q.shape[-1]
+    scores = q @ np.swapaxes(k, -1, -2) / np.sqrt(D)
+    scores = np.where(causal_mask(T), scores, -np.inf)
+    e = np.exp(scores - scores.max(axis=-2, keepdims=True))
+    return e / e.sum(axis=-2, keepdims=True)
