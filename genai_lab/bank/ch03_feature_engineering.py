@@ -144,11 +144,13 @@ QUESTIONS = (
     ),
     SingleChoice(
         qid="03-lazy", level="hard",
-        prompt="Why does the course never build the whole 10000 x 50 x 768 block of features "
-               "in memory?",
+        prompt="A BERT-base-sized model would turn 10,000 sentences of 50 positions into a "
+               "10000 x 50 x 768 block of features. Why is such a block not built whole in "
+               "memory?",
         options=(
             right("A model only needs the rows of the batch it is working on, and looking "
-                  "them up when needed is cheap; the whole block would take gigabytes.",
+                  "them up when needed is cheap; the whole block would take about "
+                  f"{_bert_mb / 1000:.1f} GB.",
                   "A lookup is just indexing a table, so it can be done one batch at a time."),
             wrong("Because float32 cannot hold 768 numbers.",
                   "A float32 array can be as long as memory allows."),

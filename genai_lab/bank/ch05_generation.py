@@ -125,7 +125,8 @@ QUESTIONS = (
                f"{_PROBS_DRAW.tolist()} and a generator seeded with {_DRAW_SEED}, u = "
                f"{_u:.4f}. Which id is drawn?",
         answer=_drawn, tolerance=0.01,
-        solution=f"Cumulative sums: 0.2, 0.7, 1.0. The first that exceeds {_u:.4f} is "
+        solution=f"Cumulative sums: {', '.join(f'{c:g}' for c in np.cumsum(_PROBS_DRAW))}. "
+                 f"The first that exceeds {_u:.4f} is "
                  f"{np.cumsum(_PROBS_DRAW)[_drawn]:.1f}, at id {_drawn}.",
         mistakes=(Mistake(int(np.argmax(_PROBS_DRAW)), "That is the most likely id (greedy); "
                                                        "the draw walks the cumulative sums."),

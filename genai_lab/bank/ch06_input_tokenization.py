@@ -69,7 +69,7 @@ QUESTIONS = (
         prompt=f"To predict the word after '{_SENTENCE}', the model reads [CLS] followed by "
                "the words, without [SEP]. How many ids is that (T)?",
         answer=len(_context), tolerance=0.01,
-        solution=f"5 words plus [CLS]: T = {len(_context)}, ids {_context}.",
+        solution=f"{len(_context) - 1} words plus [CLS]: T = {len(_context)}, ids {_context}.",
         mistakes=(Mistake(len(_context) - 1, "[CLS] comes first and counts."),
                   Mistake(len(_context) + 1, "[SEP] is left out: the sentence has not "
                                              "ended.")),
