@@ -3,6 +3,7 @@ each a real page built from the chapters; and a reading time on every page."""
 from __future__ import annotations
 
 import html
+import importlib.util
 import math
 import re
 from pathlib import Path
@@ -135,3 +136,39 @@ def test_every_page_shows_its_reading_time(book_html, page):
     words, minutes = int(match.group(1)), int(match.group(2))
     assert words > 20 and minutes == max(1, math.ceil(words / 200))
     assert f"{minutes} min read" in text
+
+
+# ---- the reading-time count itself, on a hand-made page (no build needed) -----------------
+def _reading_time_module():
+    path = ROOT / "book" / "_ext" / "reading_time.py"
+    spec = importlib.util.spec_from_file_location("reading_time_under_test", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_reading_time_counts_prose_tables_and_shown_outputs_only():
+    from docutils import nodes
+    from docutils.frontend import get_default_settings
+    from docutils.parsers.rst import Parser
+    from docutils.utils import new_document
+
+    rt = _reading_time_module()
+    doc = new_document("page", get_default_settings(Parser))
+    doc += nodes.paragraph("", "The model writes one token at a time.")  # 8 words
+    doc += nodes.literal_block("", "print('code is not prose')")  # a code block: 0
+    output = nodes.container(classes=["cell_output"])
+    bundle = nodes.container(nb_element="mime_bundle")
+    plain = nodes.container(mime_type="text/plain")
+    plain += nodes.literal_block("", "<Table object at 0x1>")  # not shown: 0
+    shown = nodes.container(mime_type="text/html")
+    shown += nodes.raw("", "<table><tr><td>east</td><td>0.57</td></tr></table>"
+                           "<script>var hidden = 'not counted at all';</script>",
+                       format="html")  # 2 words
+    bundle += [plain, shown]
+    output += bundle
+    output += nodes.literal_block("", "epoch 1 loss")  # a text output: 3 words
+    doc += output
+    assert rt.words_in_doctree(doc) == 8 + 2 + 3
+    assert rt.count_words("don't stop top-k 12, 0.57 and 10,000.") == 7
+    assert rt.minutes_for(0) == 1 and rt.minutes_for(200) == 1 and rt.minutes_for(201) == 2

@@ -19,7 +19,7 @@ from docutils import nodes
 from sphinx.application import Sphinx
 
 WORDS_PER_MINUTE = 200  # a common reading speed for prose
-_WORD = re.compile(r"\w+(?:['\u2019-]\w+)*")
+_WORD = re.compile(r"\w+(?:['\u2019.,-]\w+)*")  # "don't", "top-k", "0.57", "10,000": one each
 _HIDDEN_HTML = re.compile(r"<(script|style)\b.*?</\1\s*>", re.S | re.I)
 _TAG = re.compile(r"<[^>]+>")
 # Which output of a cell the HTML page shows when the cell has several (MyST-NB's default
@@ -30,7 +30,7 @@ HTML_PRIORITY = ("application/vnd.jupyter.widget-view+json", "application/javasc
 
 
 def count_words(text: str) -> int:
-    """Words in plain text: runs of letters or digits ("don't" and "top-k" are one each)."""
+    """Words in plain text: runs of letters or digits, joined by ' - . or , inside a word."""
     return len(_WORD.findall(text))
 
 
