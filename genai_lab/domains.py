@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import time
 import warnings
 from dataclasses import dataclass, replace
@@ -28,14 +29,15 @@ from pathlib import Path
 
 import numpy as np
 
-from genai_lab.checks import check_int, check_str, show_value
+from genai_lab.checks import check_float, check_int, check_str, show_value
 from genai_lab.data import train_val_split
 from genai_lab.display.table import Table
 from genai_lab.generate import (DEFAULT_SAMPLING, DEFAULT_TEMPERATURES, QualityReport,
                                 generation_quality, sample_sentences)
-from genai_lab.melody import MelodyGrammar, melody_corpus
+from genai_lab.melody import (SAMPLE_RATE, TEMPO, TEMPOS, MelodyGrammar, melody_corpus, notes,
+                              write_wav)
 from genai_lab.model import GPTConfig, TransformerLM
-from genai_lab.picture import PictureGrammar, picture_corpus
+from genai_lab.picture import PictureGrammar, picture_corpus, to_rgb, write_png
 from genai_lab.pretrained import (DefaultData, TrainedModel, cache_key, load_trained,
                                   resolve_cache_dir)
 from genai_lab.sampling import SamplingConfig
@@ -305,3 +307,75 @@ def measure(dm: DomainModel, n: int = 200, temperatures=DEFAULT_TEMPERATURES,
                         copied=sum(1 for t in valid if t in seen),
                         cpu_seconds=dm.cpu_seconds, vocab_size=dm.tokenizer.vocab_size,
                         seq_tokens=int(dm.trained.train_ids.shape[1]))
+
+
+# ------------------------------------------------------------------ files
+#: The file each domain writes, by suffix.
+SUFFIXES = {"picture": ".png", "music": ".wav"}
+SCALES = (1, 64)  # pixels per picture pixel in a PNG file
+
+
+@dataclass
+class SavedGeneration:
+    """One generated picture or melody and the file it was written to."""
+
+    domain: str
+    text: str  # the tokens the model wrote
+    valid: bool  # whether the grammar could have produced it
+    path: str  # the PNG or WAV file
+    details: dict  # PNG: width and height; WAV: seconds, sample rate, notes
+
+    def to_dict(self) -> dict:
+        return {"domain": self.domain, "text": self.text, "valid": self.valid,
+                "path": self.path, **self.details}
+
+    def __str__(self) -> str:
+        what = ", ".join(f"{k} {v}" for k, v in self.details.items())
+        return (f"{self.text}\n{'valid' if self.valid else 'NOT valid'} {self.domain}; "
+                f"wrote {self.path} ({what})")
+
+
+def check_output(domain: str, path, scale: int = 16, tempo: float = TEMPO) -> Path:
+    """Check where and how a generation will be written, before any model is trained.
+
+    ``path`` must end in ".png" (picture) or ".wav" (music) and its folder must exist;
+    ``scale`` is in 1..64, ``tempo`` in 40..240 quarter notes per minute.
+    """
+    domain = check_domain(domain)
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"path must be a str or os.PathLike, got {type(path).__name__}")
+    path = Path(path)
+    if path.suffix.lower() != SUFFIXES[domain]:
+        raise ValueError(f"a {domain} is written as {SUFFIXES[domain]}, got the file name "
+                         f"{str(path)!r}")
+    if not path.parent.is_dir():
+        raise ValueError(f"cannot write {str(path)!r}: the folder {str(path.parent)!r} "
+                         f"does not exist")
+    check_int("scale", scale, minimum=SCALES[0], maximum=SCALES[1])
+    check_float("tempo", tempo, minimum=TEMPOS[0], maximum=TEMPOS[1])
+    return path
+
+
+def save_generation(domain: str, text: str, path, scale: int = 16,
+                    tempo: float = TEMPO) -> SavedGeneration:
+    """Write a picture as PNG (each pixel ``scale`` x ``scale``) or a melody as WAV.
+
+    ValueError (naming the path) if the file cannot be written, or if a melody is not
+    playable (its tokens are not degree/duration pairs).
+    """
+    path = check_output(domain, path, scale, tempo)
+    check_str("text", text)
+    grammar = domain_grammar(domain)
+    try:
+        if domain == "picture":
+            rgb = to_rgb(text, scale)                                   # (H, W, 3)
+            write_png(path, rgb)
+            details = {"width": int(rgb.shape[1]), "height": int(rgb.shape[0])}
+        else:
+            played = notes(text)
+            write_wav(path, text, tempo)
+            details = {"seconds": sum(b for _, b, _, _ in played) * 60.0 / tempo,
+                       "sample_rate": SAMPLE_RATE, "notes": len(played)}
+    except OSError as err:
+        raise ValueError(f"cannot write {str(path)!r}: {err.strerror or err}") from None
+    return SavedGeneration(domain, text, grammar.accepts(text), str(path), details)
