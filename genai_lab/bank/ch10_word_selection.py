@@ -13,6 +13,7 @@ CHAPTER = "10_word_selection"
 
 _PROBS = np.array([0.6, 0.25, 0.1, 0.05])
 _kept = int((top_p_filter(_PROBS, 0.9) > 0).sum())
+_cumulative = np.cumsum(_PROBS)  # (V,) already sorted, most likely first
 _LOGITS = np.array([2.0, 0.0, -2.0])
 _hot_k = select_next(_LOGITS, SamplingConfig(temperature=2.0, top_k=2),
                      np.random.default_rng(0)).probs  # (V,) the distribution drawn from
@@ -62,9 +63,12 @@ QUESTIONS = (
         prompt=f"Probabilities {_PROBS.tolist()}. How many tokens does top-p with p = 0.9 "
                "keep?",
         answer=_kept, tolerance=0.01,
-        solution=f"0.6, then 0.85 (below 0.9), then 0.95 (reaches it): {_kept} tokens.",
-        mistakes=(Mistake(2, "0.6 + 0.25 = 0.85 is still below 0.9."),
-                  Mistake(4, "0.95 already reaches 0.9: the last token is not needed.")),
+        solution=f"Add the probabilities, most likely first: "
+                 f"{', '.join(f'{c:.2f}' for c in _cumulative)}. The sum first reaches 0.9 "
+                 f"after {_kept} tokens, so {_kept} are kept.",
+        mistakes=(Mistake(_kept - 1, f"{_cumulative[_kept - 2]:.2f} is still below 0.9."),
+                  Mistake(_kept + 1, f"{_cumulative[_kept - 1]:.2f} already reaches 0.9: the "
+                                     "next token is not needed.")),
     ),
     NumberQuestion(
         qid="10-temperature-then-top-k", level="hard",
