@@ -65,8 +65,15 @@
     return node;
   }
 
+  // "1,536" and "1 536" are thousands; "0,625" (one comma, not three digits after) is a
+  // decimal comma.
   function parseNumber(text) {
-    var cleaned = String(text).trim().replace(",", ".");
+    var cleaned = String(text).trim().replace(/\s+/g, "");
+    if (/^[-+]?[1-9]\d{0,2}(,\d{3})+(\.\d+)?$/.test(cleaned)) {
+      cleaned = cleaned.replace(/,/g, "");
+    } else {
+      cleaned = cleaned.replace(",", ".");
+    }
     if (!/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(cleaned)) { return NaN; }
     return parseFloat(cleaned);
   }
