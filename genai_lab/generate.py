@@ -2,21 +2,24 @@
 
 The loop of ``generate``::
 
-    ids = [CLS] + the seed's words                         (no [SEP]: the text goes on)
+    ids = [CLS] + the prompt's tokens                      (no [SEP]: the text goes on)
     repeat up to max_new_tokens times:
         logits = model.forward(ids[-block_size:])[0, -1]    (V,) scores for the next token
         next   = select_next(logits, sampling, rng)         greedy / temperature / top-k / top-p
         ids.append(next); stop after [SEP] if stop_at_end
 
 Decisions:
-* An empty seed is allowed: generation then starts from [CLS] alone (a new sentence).
+* An empty prompt is allowed: generation then starts from [CLS] alone (a new sentence).
 * Words the tokenizer does not know become [UNK] (the model has seen [UNK] rarely or
   never, so what follows is unreliable); ``generate`` warns with a ``UserWarning`` that
   names them, and goes on.
 * The context is cropped to the model's last ``block_size`` tokens.
 
 ``generation_quality`` measures the share of sentences sampled from [CLS] that the corpus's
-grammar accepts, at the course's default sampling settings and across temperatures.
+grammar accepts, at the course's default sampling settings and across temperatures, and,
+given the training split, how many are new (not training sentences) against the same count
+for sentences drawn from the grammar itself. ``milestone_sampler`` is the hook ``train``
+calls to record what the model writes while it learns (``genai_lab.milestones``).
 """
 from __future__ import annotations
 
@@ -28,6 +31,7 @@ import numpy as np
 
 from genai_lab.checks import check_float, check_int, check_rng, check_str
 from genai_lab.display.table import Table
+from genai_lab.milestones import MILESTONE_STEPS, SampleJudge, SampleRecord
 from genai_lab.model import TransformerLM
 from genai_lab.sampling import SamplingConfig, Selection, select_next
 from genai_lab.text import sentence_case, split_words
@@ -48,11 +52,11 @@ DEFAULT_TEMPERATURES = (0.5, 0.8, 1.0, 1.2, 1.5)
 class Generation:
     """The result of one ``generate`` call."""
 
-    seed_text: str  # the text generation started from
-    text: str  # seed and continuation, decoded (special tokens dropped)
+    prompt: str  # the text generation started from
+    text: str  # prompt and continuation, decoded (special tokens dropped)
     new_text: str  # the continuation only, decoded
-    ids: list[int]  # every id: [CLS], the seed's ids, the new ids (with [SEP] if reached)
-    n_seed: int  # how many of ``ids`` came from the seed ([CLS] included)
+    ids: list[int]  # every id: [CLS], the prompt's ids, the new ids (with [SEP] if reached)
+    n_prompt: int  # how many of ``ids`` came from the prompt ([CLS] included)
     stopped_at_end: bool  # True if generation ended by choosing [SEP]
     sampling: SamplingConfig  # how words were chosen
     selections: list[Selection] = field(default_factory=list)  # one per step if record=True
@@ -62,7 +66,7 @@ class Generation:
 
     @property
     def new_ids(self) -> list[int]:
-        return self.ids[self.n_seed:]
+        return self.ids[self.n_prompt:]
 
     @property
     def sentence(self) -> str:
@@ -73,7 +77,7 @@ class Generation:
         """One row per generated token: step, token, its probability, the top candidates."""
         rows = []
         for step, tid in enumerate(self.new_ids):
-            tok = self.tokens[self.n_seed + step]
+            tok = self.tokens[self.n_prompt + step]
             if self.selections:
                 sel = self.selections[step]
                 prob = float(sel.probs[tid])
@@ -81,7 +85,7 @@ class Generation:
             else:
                 prob, top = "", ""
             rows.append((step + 1, tok, prob, top))
-        return Table(f"Generation from {self.seed_text!r}",
+        return Table(f"Generation from {self.prompt!r}",
                      ("step", "chosen token", "probability", "model's top 3 (raw)"), rows,
                      caption=f"{self.text!r} ({self._how()})")
 
@@ -100,8 +104,8 @@ class Generation:
 
     def to_dict(self) -> dict:
         """JSON-safe form (selections as their candidates, not full distributions)."""
-        return {"seed_text": self.seed_text, "text": self.text, "new_text": self.new_text,
-                "ids": list(self.ids), "tokens": list(self.tokens), "n_seed": self.n_seed,
+        return {"prompt": self.prompt, "text": self.text, "new_text": self.new_text,
+                "ids": list(self.ids), "tokens": list(self.tokens), "n_prompt": self.n_prompt,
                 "stopped_at_end": self.stopped_at_end,
                 "sampling": {"method": self.sampling.method,
                              "temperature": self.sampling.temperature,
@@ -113,12 +117,12 @@ class Generation:
                           for s, names in zip(self.selections, self.candidate_tokens)]}
 
 
-def _seed_ids(tokenizer, seed_text: str) -> list[int]:
-    """[CLS] + the seed's ids (no [SEP]); warns about words outside the vocabulary."""
-    ids = tokenizer.encode(seed_text)[:-1]  # drop the final [SEP]
-    unknown = [w for w, t in zip(split_words(seed_text), ids[1:]) if t == tokenizer.unk_id]
+def _prompt_ids(tokenizer, prompt: str) -> list[int]:
+    """[CLS] + the prompt's ids (no [SEP]); warns about words outside the vocabulary."""
+    ids = tokenizer.encode(prompt)[:-1]  # drop the final [SEP]
+    unknown = [w for w, t in zip(split_words(prompt), ids[1:]) if t == tokenizer.unk_id]
     if unknown:
-        warnings.warn(f"seed_text has words the model never saw, replaced by [UNK]: "
+        warnings.warn(f"the prompt has words the model never saw, replaced by [UNK]: "
                       f"{unknown}", UserWarning, stacklevel=3)
     return ids
 
@@ -147,11 +151,11 @@ def _check_sampling(sampling) -> SamplingConfig:
     return sampling
 
 
-def generate(model, tokenizer, seed_text: str, max_new_tokens: int = 20,
+def generate(model, tokenizer, prompt: str, max_new_tokens: int = 20,
              sampling: SamplingConfig | None = None, seed: int = 0,
              rng: np.random.Generator | None = None, stop_at_end: bool = True,
              record: bool = False) -> Generation:
-    """Continue ``seed_text`` with up to ``max_new_tokens`` tokens chosen by ``sampling``.
+    """Continue ``prompt`` with up to ``max_new_tokens`` tokens chosen by ``sampling``.
 
     sampling: a SamplingConfig (default ``DEFAULT_SAMPLING``). Randomness comes from ``rng``
         if given, else from ``np.random.default_rng(seed)``: the same seed gives the same text.
@@ -159,7 +163,7 @@ def generate(model, tokenizer, seed_text: str, max_new_tokens: int = 20,
     record: keep every step's Selection (probabilities, candidates) in ``selections``.
     """
     check_model_and_tokenizer(model, tokenizer)
-    seed_text = check_str("seed_text", seed_text)
+    prompt = check_str("prompt", prompt)
     max_new_tokens = check_int("max_new_tokens", max_new_tokens, minimum=1)
     sampling = _check_sampling(sampling)
     rng = np.random.default_rng(check_int("seed", seed, minimum=0)) if rng is None \
@@ -167,8 +171,8 @@ def generate(model, tokenizer, seed_text: str, max_new_tokens: int = 20,
     if not isinstance(stop_at_end, bool) or not isinstance(record, bool):
         raise TypeError("stop_at_end and record must be True or False, got "
                         f"{stop_at_end!r} and {record!r}")
-    ids = _seed_ids(tokenizer, seed_text)
-    n_seed = len(ids)
+    ids = _prompt_ids(tokenizer, prompt)
+    n_prompt = len(ids)
     block = model.config.block_size
     selections: list[Selection] = []
     stopped = False
@@ -182,8 +186,8 @@ def generate(model, tokenizer, seed_text: str, max_new_tokens: int = 20,
         if stop_at_end and sel.token_id == tokenizer.sep_id:
             stopped = True
             break
-    return Generation(seed_text=seed_text, text=tokenizer.decode(ids),
-                      new_text=tokenizer.decode(ids[n_seed:]), ids=ids, n_seed=n_seed,
+    return Generation(prompt=prompt, text=tokenizer.decode(ids),
+                      new_text=tokenizer.decode(ids[n_prompt:]), ids=ids, n_prompt=n_prompt,
                       stopped_at_end=stopped, sampling=sampling, selections=selections,
                       tokens=[tokenizer.id_to_token(i) for i in ids],
                       candidate_tokens=[[(tokenizer.id_to_token(i), r) for i, r, _ in s.candidates]
@@ -223,21 +227,55 @@ def sample_sentences(model, tokenizer, n: int, sampling: SamplingConfig,
     return out
 
 
+def milestone_sampler(tokenizer, grammar, train_ids: object,
+                      steps: tuple[int, ...] = MILESTONE_STEPS, n: int = 100, seed: int = 0,
+                      sampling: SamplingConfig | None = None):
+    """The ``on_step`` hook for ``train``: what the model writes at ``steps`` and at the end
+    of every epoch (whole ``epoch`` numbers), judged by ``milestones.SampleJudge``.
+
+    At each such step the model writes ``n`` sentences from [CLS] with ``sampling`` (default:
+    plain sampling at temperature 1, the model's own probabilities), always from
+    ``np.random.default_rng(seed)``, so steps differ only by the weights. Between them the
+    hook returns None at once. ``reference_novel`` is measured once, on ``n`` sentences
+    drawn from the grammar.
+    """
+    judge = SampleJudge(train_ids, grammar, tokenizer)
+    steps = frozenset(check_int("steps[i]", k, minimum=0) for k in steps)
+    n = check_int("n", n, minimum=1)
+    seed = check_int("seed", seed, minimum=0)
+    sampling = SamplingConfig(method="sample") if sampling is None else _check_sampling(sampling)
+    reference = judge.reference_novel(n, seed)
+
+    def on_step(step: int, epoch: float, model) -> SampleRecord | None:
+        if step not in steps and not (step > 0 and float(epoch).is_integer()):
+            return None
+        sentences = sample_sentences(model, tokenizer, n, sampling, np.random.default_rng(seed))
+        return judge.judge(step, epoch, sentences, reference)
+
+    return on_step
+
+
 @dataclass
 class QualityRow:
     """Acceptance at one sampling setting."""
 
-    label: str  # "default" or "temperature 1.2"
-    sampling: SamplingConfig  # the setting
+    label: str  # "default", "temperature 1.2" or "the grammar itself"
+    sampling: SamplingConfig | None  # the setting (None: sentences drawn from the grammar)
     n: int  # sentences generated
     accepted: int  # sentences the grammar accepts
     unfinished: int  # sentences that never chose [SEP] within the length limit
     distinct: int  # different sentences among the n (repeating one sentence is not quality)
     example: str  # the first generated sentence
+    novel: int | None = None  # accepted sentences that are not training sentences (if known)
 
     @property
     def acceptance(self) -> float:
         return self.accepted / self.n
+
+    @property
+    def copied(self) -> int | None:
+        """Accepted sentences that are training sentences (None if not measured)."""
+        return None if self.novel is None else self.accepted - self.novel
 
 
 @dataclass
@@ -245,20 +283,29 @@ class QualityReport:
     """Share of generated sentences the grammar accepts, per sampling setting."""
 
     rows: list[QualityRow]
+    reference: QualityRow | None = None  # the same counts for sentences drawn from the
+    #                                      grammar itself (with the training split only)
 
     @property
     def default(self) -> QualityRow:
         return self.rows[0]
 
     def table(self) -> Table:
-        rows = [(r.label, r.sampling.temperature, r.sampling.top_k, r.sampling.top_p, r.n,
-                 r.accepted, f"{100 * r.acceptance:.1f}%", r.unfinished, r.distinct, r.example)
-                for r in self.rows]
-        return Table("Generation quality: sentences the grammar accepts",
-                     ("setting", "temperature", "top-k", "top-p", "generated", "accepted",
-                      "acceptance", "unfinished", "distinct", "example"), rows,
-                     caption="Each sentence is sampled from [CLS] to [SEP]; the grammar "
-                             "accepts it only if it could have produced it.")
+        """One narrow row per setting: shares of the n sentences (new + copied + wrong = 100%)."""
+        def pct(k, r):
+            return "-" if k is None else f"{100 * k / r.n:.1f}%"
+        rows = [(r.label, pct(r.accepted, r), pct(r.novel, r), pct(r.copied, r),
+                 pct(r.n - r.accepted, r), r.distinct)
+                for r in self.rows + ([self.reference] if self.reference else [])]
+        last = self.rows[-1].sampling
+        return Table("Generation quality: what the grammar accepts, and what is new",
+                     ("setting", "grammatical", "new", "copied", "ungrammatical", "distinct"),
+                     rows,
+                     caption=f"{self.default.n} sentences per row, each sampled from [CLS] "
+                             f"to [SEP] (temperature rows: top-k {last.top_k}, top-p "
+                             f"{last.top_p}). grammatical = new + copied: the grammar could "
+                             "have produced it; new: not a training sentence; distinct: "
+                             "different sentences among them.")
 
     def __str__(self) -> str:
         return str(self.table())
@@ -267,23 +314,32 @@ class QualityReport:
         return self.table()._repr_html_()
 
     def to_dict(self) -> dict:
-        return {"rows": [{"label": r.label, "method": r.sampling.method,
-                          "temperature": r.sampling.temperature, "top_k": r.sampling.top_k,
-                          "top_p": r.sampling.top_p, "n": r.n, "accepted": r.accepted,
-                          "acceptance": r.acceptance, "unfinished": r.unfinished,
-                          "distinct": r.distinct,
-                          "example": r.example} for r in self.rows]}
+        def row(r):
+            cfg = r.sampling
+            return {"label": r.label, "method": None if cfg is None else cfg.method,
+                    "temperature": None if cfg is None else cfg.temperature,
+                    "top_k": None if cfg is None else cfg.top_k,
+                    "top_p": None if cfg is None else cfg.top_p, "n": r.n,
+                    "accepted": r.accepted, "acceptance": r.acceptance,
+                    "unfinished": r.unfinished, "distinct": r.distinct, "novel": r.novel,
+                    "example": r.example}
+        return {"rows": [row(r) for r in self.rows],
+                "reference": None if self.reference is None else row(self.reference)}
 
 
 def generation_quality(model, tokenizer, grammar, n: int = 200,
                        temperatures=DEFAULT_TEMPERATURES, top_k: int | None = None,
                        top_p: float | None = None, seed: int = 0,
-                       default: SamplingConfig | None = None) -> QualityReport:
+                       default: SamplingConfig | None = None,
+                       train_ids: object = None) -> QualityReport:
     """Generate ``n`` sentences per setting and count those ``grammar.accepts``.
 
     The first row uses ``default`` (``DEFAULT_SAMPLING`` if None); then one row per
     temperature, sampling with the given ``top_k`` and ``top_p``. Every setting draws from
-    its own generator seeded with ``seed``, so each row is reproducible on its own.
+    its own generator seeded with ``seed``, so each row is reproducible on its own. With
+    ``train_ids`` (N, L), the padded training split, each row also counts the accepted
+    sentences that are new (not training sentences), and ``reference`` holds the same
+    counts for ``n`` sentences drawn from the grammar itself (``grammar.sample``).
     """
     check_model_and_tokenizer(model, tokenizer)
     if not callable(getattr(grammar, "accepts", None)):
@@ -297,13 +353,22 @@ def generation_quality(model, tokenizer, grammar, n: int = 200,
     settings = [("default", default)] + [
         (f"temperature {t:g}", SamplingConfig(method="sample", temperature=t, top_k=top_k,
                                               top_p=top_p)) for t in temps]
+    judge = None if train_ids is None else SampleJudge(train_ids, grammar, tokenizer)
     rows = []
     for label, cfg in settings:
         sentences = sample_sentences(model, tokenizer, n, cfg, np.random.default_rng(seed))
         texts = [tokenizer.decode(s) for s in sentences]
         finished = [bool(s) and s[-1] == tokenizer.sep_id for s in sentences]
-        accepted = sum(1 for t, f in zip(texts, finished) if f and grammar.accepts(t))
-        rows.append(QualityRow(label=label, sampling=cfg, n=n, accepted=accepted,
+        good = [t for t, f in zip(texts, finished) if f and grammar.accepts(t)]
+        rows.append(QualityRow(label=label, sampling=cfg, n=n, accepted=len(good),
                                unfinished=n - sum(finished), distinct=len(set(texts)),
-                               example=texts[0]))
-    return QualityReport(rows)
+                               example=texts[0],
+                               novel=None if judge is None else sum(map(judge.is_new, good))))
+    reference = None
+    if judge is not None:
+        rng = np.random.default_rng(seed)
+        drawn = [grammar.sample(rng) for _ in range(n)]
+        reference = QualityRow(label="the grammar itself", sampling=None, n=n, accepted=n,
+                               unfinished=0, distinct=len(set(drawn)), example=drawn[0],
+                               novel=sum(map(judge.is_new, drawn)))
+    return QualityReport(rows, reference)

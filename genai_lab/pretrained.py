@@ -29,17 +29,20 @@ import genai_lab
 from genai_lab.checks import check_int
 from genai_lab.corpus import Grammar, default_corpus, default_grammar
 from genai_lab.data import train_val_split
+from genai_lab.generate import milestone_sampler
 from genai_lab.model import GPTConfig, TransformerLM, load_checkpoint, save_checkpoint
 from genai_lab.record import EpochRecord, TrainingTrace
 from genai_lab.tokenizer import WordTokenizer
 
 #: Every source file (relative to the package) whose content changes the trained default
 #: model or its saved record: the corpus and its split, the tokenizer, the model and its
-#: layers, the optimizer, the training loop and its record, and this file. They are part
+#: layers, the optimizer, the training loop and its record (with the sampler that records
+#: what the model writes: milestones, sampling, generate), and this file. They are part
 #: of the cache key. Display code (``display/``) only renders saved numbers and is not.
 MODEL_SOURCES = ("checks.py", "text.py", "course_grammar.py", "corpus.py", "data.py",
                  "tokenizer.py", "softmax.py", "embedding.py", "layers.py", "model.py",
-                 "optim.py", "parallel.py", "record.py", "train.py", "pretrained.py")
+                 "optim.py", "parallel.py", "milestones.py", "record.py", "train.py",
+                 "sampling.py", "generate.py", "pretrained.py")
 
 
 def _trainer():
@@ -172,8 +175,11 @@ def _train_on(data: DefaultData, config, gpt: GPTConfig,
         raise ValueError(f"the corpus has sentences of {data.train_ids.shape[1]} tokens; "
                          f"block_size must be at least {data.train_ids.shape[1] - 1}")
     model = TransformerLM(gpt, seed=config.seed)
+    # What the model writes at milestone steps, judged by the grammar, goes into the trace.
+    sampler = milestone_sampler(data.tokenizer, data.grammar, data.train_ids, seed=config.seed)
     trace = _trainer().train(model, data.train_ids, data.val_ids, config,
-                          tokenizer=data.tokenizer, grammar=data.grammar, on_epoch=on_epoch)
+                             tokenizer=data.tokenizer, grammar=data.grammar,
+                             on_epoch=on_epoch, on_step=sampler)
     return TrainedModel(model=model, tokenizer=data.tokenizer, trace=trace,
                         grammar=data.grammar, config=config.to_dict(),
                         train_ids=data.train_ids, val_ids=data.val_ids)

@@ -1,15 +1,17 @@
-"""The record of a training run: what each epoch did and what the numbers mean.
+"""The record of a training run: what each epoch did, and what the model wrote meanwhile.
 
 ``train`` (in ``genai_lab.train``) fills a ``TrainingTrace``: one ``EpochRecord`` per epoch
-(train loss, validation loss, next-word accuracy, seconds and an observation sentence
-derived from those numbers) plus three reference levels:
+(train loss, validation loss, next-word accuracy, seconds and an observation of what the
+model writes at the epoch's end), every step's batch loss, the judged samples the model
+wrote at chosen steps (``genai_lab.milestones.SampleRecord``) and three reference levels:
 
 * ``ln V``: the loss of guessing uniformly among V tokens (an untrained model),
-* the bigram baseline: a model that only knows which word follows which,
+* the bigram baseline (fitted): an add-alpha bigram model counted on the training split
+  and measured on the validation split, a model that only knows which word follows which,
 * the entropy floor of the grammar: no model can do better on average.
 
 The trace renders as a table, an ASCII chart and a matplotlib figure, all from the same
-numbers; ``observe`` writes the sentence for one validation loss.
+numbers.
 """
 from __future__ import annotations
 
@@ -18,47 +20,7 @@ from dataclasses import asdict, dataclass, field
 from genai_lab.checks import check_float, check_int
 from genai_lab.display.palette import COLORS
 from genai_lab.display.table import Table
-
-
-# ------------------------------------------------------------------------ observation
-#: How close (relative) to the floor counts as "at the floor", and to the bigram as "at it".
-NEAR_FLOOR = 0.05
-NEAR_BIGRAM = 0.05
-#: Below this share of ln V the model has clearly moved away from uniform guessing.
-BELOW_UNIFORM = 0.9
-
-
-def observe(val_loss: float, ln_vocab: float, bigram: float | None = None,
-            floor: float | None = None, previous: float | None = None) -> str:
-    """One sentence saying what a validation loss means, judged against the reference levels.
-
-    The levels, from worst to best: ``ln_vocab`` (uniform guessing), ``bigram`` (knows which
-    word follows which), ``floor`` (the language's own uncertainty). ``previous`` is the
-    validation loss of the epoch before, if any. The sentence is chosen by the numbers alone.
-    """
-    v = check_float("val_loss", val_loss, minimum=0.0)
-    ln_v = check_float("ln_vocab", ln_vocab, minimum=0.0)
-    if floor is not None and v <= floor * (1 + NEAR_FLOOR):
-        text = (f"Model produces fluent and relevant text: loss {v:.3f} is within "
-                f"{100 * (v / floor - 1):.1f}% of the entropy floor {floor:.3f}")
-    elif bigram is not None and v < bigram * (1 - NEAR_BIGRAM):
-        text = (f"Model uses the whole sentence: loss {v:.3f} is below the bigram "
-                f"baseline {bigram:.3f}")
-        if floor is not None:
-            text += f" ({100 * (v / floor - 1):.0f}% above the floor)"
-    elif bigram is not None and v <= bigram * (1 + NEAR_BIGRAM):
-        text = (f"Model has learned which words follow which (bigram level): loss {v:.3f} "
-                f"vs bigram {bigram:.3f}")
-    elif v < BELOW_UNIFORM * ln_v:
-        text = (f"Model starts learning basic word patterns: loss {v:.3f} is below "
-                f"uniform guessing ln V = {ln_v:.3f}")
-    else:
-        text = (f"Model is still guessing almost uniformly: loss {v:.3f} vs "
-                f"ln V = {ln_v:.3f}")
-    if previous is not None and v > previous:
-        text += (f"; validation loss rose from {previous:.3f}: overfitting or a too "
-                 f"large learning rate")
-    return text + "."
+from genai_lab.milestones import SampleRecord, observe, samples_table, stage_steps
 
 
 # ------------------------------------------------------------------------ the record
@@ -72,10 +34,12 @@ class EpochRecord:
     val_loss: float  # loss on the validation split after the epoch
     accuracy: float  # share of validation targets that are the model's top prediction
     seconds: float  # wall-clock time of the epoch (training and validation)
-    observation: str  # what the numbers mean, from ``observe``
+    observation: str  # what the model writes at the epoch's end (``observe``), or ""
     steps: int = 0  # Adam steps taken in the epoch
     tokens: int = 0  # target tokens trained on in the epoch
     lr: float = 0.0  # learning rate of the epoch's last step
+    train_loss_after: float | None = None  # loss on as many training sentences as there
+    #                                        are validation ones, measured after the epoch
 
 
 @dataclass
@@ -86,9 +50,12 @@ class TrainingTrace:
     ln_vocab: float  # loss of uniform guessing, ln V
     initial_val_loss: float  # validation loss before the first step
     initial_val_accuracy: float  # validation accuracy before the first step
-    bigram: float | None = None  # bigram baseline on the same split, if computed
+    bigram: float | None = None  # bigram baseline (fitted) on the same split, if computed
     floor: float | None = None  # entropy floor of the grammar, if known
     config: dict = field(default_factory=dict)  # the TrainConfig as a dict
+    samples: list[SampleRecord] = field(default_factory=list)  # what the model wrote at
+    #                                                             chosen steps, in order
+    step_losses: list[float] = field(default_factory=list)  # each step's batch loss
 
     # -- derived numbers --
     @property
@@ -106,27 +73,39 @@ class TrainingTrace:
 
     # -- renderings --
     def table(self) -> Table:
-        rows = [(0, "", self.initial_val_loss, self.initial_val_accuracy, "",
-                 observe(self.initial_val_loss, self.ln_vocab, self.bigram, self.floor))]
-        rows += [(e.epoch, round(e.train_loss, 4), round(e.val_loss, 4),
-                  round(e.accuracy, 4), round(e.seconds, 1), e.observation)
+        """One row per epoch; the observation is what the model wrote at the epoch's end."""
+        first = self.samples[0] if self.samples and self.samples[0].step == 0 else None
+        rows = [(0, "", "", round(self.initial_val_loss, 4), round(self.initial_val_accuracy, 4),
+                 observe(first) if first is not None else "")]
+        rows += [(e.epoch, round(e.train_loss, 4),
+                  "" if e.train_loss_after is None else round(e.train_loss_after, 4),
+                  round(e.val_loss, 4), round(e.accuracy, 4), e.observation)
                  for e in self.epochs]
-        return Table("Training trace", ("epoch", "train loss", "val loss", "val accuracy",
-                                        "seconds", "observation"), rows,
+        return Table("Training trace", ("epoch", "train loss (mean)", "train loss (end)",
+                                        "val loss", "val accuracy", "what it writes"), rows,
                      caption=self.summary())
+
+    def samples_table(self) -> Table:
+        """What the model wrote at each sampling step (``milestones.samples_table``)."""
+        return samples_table(self.samples)
+
+    def stage_steps(self) -> list[tuple[str, int | None]]:
+        """(stage, first step at which it held) (``milestones.stage_steps``)."""
+        return stage_steps(self.samples)
 
     def summary(self) -> str:
         """One line with the reference levels and the final/floor ratio."""
         parts = [f"ln V = {self.ln_vocab:.3f}"]
         if self.bigram is not None:
-            parts.append(f"bigram baseline = {self.bigram:.3f}")
+            parts.append(f"bigram baseline (fitted) = {self.bigram:.3f}")
         if self.floor is not None:
             parts.append(f"entropy floor = {self.floor:.3f}")
         ratio = self.final_over_floor
         if ratio is not None:
             parts.append(f"final val loss / floor = {ratio:.3f}")
         parts.append(f"{self.total_seconds:.1f} s in total")
-        return "Epoch 0 is the untrained model. " + ", ".join(parts) + "."
+        return ("Epoch 0 is the untrained model; train loss (mean) is averaged over the "
+                "epoch's steps, (end) measured after it. " + ", ".join(parts) + ".")
 
     def __str__(self) -> str:
         return str(self.table())
@@ -140,7 +119,9 @@ class TrainingTrace:
                 "initial_val_loss": self.initial_val_loss,
                 "initial_val_accuracy": self.initial_val_accuracy,
                 "bigram": self.bigram, "floor": self.floor,
-                "final_over_floor": self.final_over_floor, "config": self.config}
+                "final_over_floor": self.final_over_floor, "config": self.config,
+                "samples": [asdict(x) for x in self.samples],
+                "step_losses": list(self.step_losses)}
 
     @classmethod
     def from_dict(cls, data: dict) -> "TrainingTrace":
@@ -149,7 +130,9 @@ class TrainingTrace:
                    initial_val_loss=float(data["initial_val_loss"]),
                    initial_val_accuracy=float(data["initial_val_accuracy"]),
                    bigram=data.get("bigram"), floor=data.get("floor"),
-                   config=dict(data.get("config", {})))
+                   config=dict(data.get("config", {})),
+                   samples=[SampleRecord(**x) for x in data.get("samples", [])],
+                   step_losses=[float(x) for x in data.get("step_losses", [])])
 
     def ascii_chart(self, width: int = 50, height: int = 12) -> str:
         """Validation (o) and training (*) loss per epoch as a text plot.
@@ -196,7 +179,7 @@ class TrainingTrace:
         grid[0 if off_chart else row_of(val[0])][0] = "^" if off_chart else "o"
         title = ("Loss (o validation, * training, @ both"
                  + (", - entropy floor" if self.floor is not None else "")
-                 + (", . bigram baseline" if self.bigram is not None else "") + ")")
+                 + (", . bigram baseline (fitted)" if self.bigram is not None else "") + ")")
         lines = [title]
         if off_chart:
             lines.append(f"^ epoch 0 (untrained): {self.initial_val_loss:.3f}, above the chart")
@@ -220,7 +203,7 @@ class TrainingTrace:
         if self.floor is not None:
             text += f", against an entropy floor of {self.floor:.2f}"
         if self.bigram is not None:
-            text += f" and a bigram baseline of {self.bigram:.2f}"
+            text += f" and a fitted bigram baseline of {self.bigram:.2f}"
         if self.epochs:
             text += (f"; next-word accuracy rises from {self.initial_val_accuracy:.2f} "
                      f"to {self.epochs[-1].accuracy:.2f}")
@@ -229,7 +212,7 @@ class TrainingTrace:
     def plot(self):
         """A matplotlib Figure: loss (left) and validation accuracy (right) per epoch.
 
-        Reference lines: the entropy floor (dashed) and the bigram baseline (dotted).
+        Reference lines: the entropy floor (dashed) and the fitted bigram baseline (dotted).
         Every series has its own marker and line style, so colour is never the only cue.
         """
         from matplotlib.figure import Figure
@@ -246,7 +229,7 @@ class TrainingTrace:
                             label=f"entropy floor {self.floor:.3f}")
         if self.bigram is not None:
             ax_loss.axhline(self.bigram, color=COLORS["baseline"], linestyle=":", linewidth=1.5,
-                            label=f"bigram baseline {self.bigram:.3f}")
+                            label=f"bigram baseline (fitted) {self.bigram:.3f}")
         ax_loss.set_xlabel("epoch (0 = untrained)")
         ax_loss.set_ylabel("loss per token (nats)")
         ax_loss.set_title("Loss")

@@ -31,7 +31,8 @@ from genai_lab.checks import check_array, check_float, check_int
 from genai_lab.model import TransformerLM
 from genai_lab.optim import Adam, AdamConfig
 from genai_lab.parallel import ShardedGradients
-from genai_lab.record import EpochRecord, TrainingTrace, observe
+from genai_lab.milestones import SampleRecord, observe
+from genai_lab.record import EpochRecord, TrainingTrace
 from genai_lab.softmax import log_softmax
 
 
@@ -198,7 +199,8 @@ def _blas_threads(n: int | None):
 
 def train(model, train_ids: object, val_ids: object, config: TrainConfig | None = None,
           tokenizer=None, grammar=None, baseline: float | None = None,
-          on_epoch: Callable[[EpochRecord], Any] | None = None) -> TrainingTrace:
+          on_epoch: Callable[[EpochRecord], Any] | None = None,
+          on_step: Callable[[int, float, TransformerLM], Any] | None = None) -> TrainingTrace:
     """Train ``model`` in place on padded sequences and return the TrainingTrace.
 
     train_ids: (N, L) int array, val_ids: (M, L') int array, each row ``[CLS] w1..wn [SEP]``
@@ -207,6 +209,11 @@ def train(model, train_ids: object, val_ids: object, config: TrainConfig | None 
     the entropy floor; ``baseline`` is the bigram baseline, computed here if None.
     Minibatches are shuffled by ``np.random.default_rng(config.seed)``. ``on_epoch``, if
     given, is called with each EpochRecord as soon as the epoch ends (e.g. to print it).
+    ``on_step``, if given, is called as ``on_step(step, epoch, model)`` before the first
+    step (0, 0.0) and after every step (steps taken, steps / steps per epoch); whatever
+    ``SampleRecord`` it returns (e.g. ``genai_lab.generate.milestone_sampler``'s judged
+    samples) goes into ``trace.samples``, and the one at an epoch's last step becomes that
+    epoch's observation.
     """
     from tqdm.auto import tqdm
 
@@ -217,6 +224,8 @@ def train(model, train_ids: object, val_ids: object, config: TrainConfig | None 
         raise TypeError(f"config must be a TrainConfig or None, got {type(config).__name__}")
     if on_epoch is not None and not callable(on_epoch):
         raise TypeError(f"on_epoch must be a function or None, got {type(on_epoch).__name__}")
+    if on_step is not None and not callable(on_step):
+        raise TypeError(f"on_step must be a function or None, got {type(on_step).__name__}")
     vocab = model.config.vocab_size
     pad_id = 0 if tokenizer is None else tokenizer.pad_id
     train_arr = _crop(_check_ids("train_ids", train_ids, vocab), pad_id)  # (N, L)
@@ -242,7 +251,16 @@ def train(model, train_ids: object, val_ids: object, config: TrainConfig | None 
                           config=config.to_dict())
     bar = tqdm(total=config.epochs * steps_per_epoch, desc="training", unit="step",
                disable=not config.progress)
-    previous = val0
+
+    def call_on_step(step: int) -> str:
+        """Run ``on_step`` at ``step``; record and describe any SampleRecord it returns."""
+        sample = None if on_step is None else on_step(step, step / steps_per_epoch, model)
+        if not isinstance(sample, SampleRecord):
+            return ""
+        trace.samples.append(sample)
+        return observe(sample)
+
+    call_on_step(0)
     # The batch's gradient is the sum of its shards' (genai_lab.parallel), computed by
     # ``workers`` processes at once; one process or two, the numbers are the same.
     with _blas_threads(config.blas_threads), \
@@ -261,19 +279,24 @@ def train(model, train_ids: object, val_ids: object, config: TrainConfig | None 
                     x, y = split_inputs_targets(batch)          # (b, T) each
                     loss, grads = sharded.loss_and_grads(x, y, ignore_index=pad_id)
                     optimizer.step(grads, lr=lr)
+                    trace.step_losses.append(float(loss))
+                    observation = call_on_step((epoch - 1) * steps_per_epoch + s + 1)
                     n_tok = int((y != pad_id).sum())
                     loss_sum += loss * n_tok                    # token-weighted epoch mean
                     token_sum += n_tok
                     bar.update(1)
                     bar.set_postfix(epoch=epoch, loss=f"{loss:.3f}", refresh=False)
                 val_loss, val_acc = evaluate(model, val_arr, pad_id, config.eval_batch_size)
+                # The same measurement on as many training sentences: the epoch's mean
+                # train loss averages a model that was improving, this one does not.
+                after, _ = evaluate(model, train_arr[:val_arr.shape[0]], pad_id,
+                                    config.eval_batch_size)
                 seconds = time.perf_counter() - start
                 trace.epochs.append(EpochRecord(
                     epoch=epoch, train_loss=loss_sum / token_sum, val_loss=val_loss,
                     accuracy=val_acc, seconds=seconds,
-                    observation=observe(val_loss, ln_vocab, baseline, floor, previous),
-                    steps=steps_per_epoch, tokens=token_sum, lr=lr))
-                previous = val_loss
+                    observation=observation, steps=steps_per_epoch, tokens=token_sum,
+                    lr=lr, train_loss_after=after))
                 if on_epoch is not None:
                     on_epoch(trace.epochs[-1])
         finally:

@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 
 from genai_lab.generate import (DEFAULT_SAMPLING, Generation, QualityReport, generate,
-                                generation_quality, sample_sentences)
+                                generation_quality, milestone_sampler, sample_sentences)
+from genai_lab.milestones import SampleRecord
 from genai_lab.model import TransformerLM
 from genai_lab.sampling import SamplingConfig
 from genai_lab.softmax import softmax
@@ -58,7 +59,7 @@ def test_rng_argument_is_used_instead_of_seed(model, tok):
 def test_ids_start_with_cls_and_seed_and_text_is_decoded(model, tok):
     gen = generate(model, tok, "The sun", max_new_tokens=4, stop_at_end=False)
     assert gen.ids[:3] == [tok.cls_id, tok.token_to_id("the"), tok.token_to_id("sun")]
-    assert gen.n_seed == 3
+    assert gen.n_prompt == 3
     assert len(gen.new_ids) == 4
     assert gen.text == tok.decode(gen.ids)
     assert gen.new_text == tok.decode(gen.new_ids)
@@ -70,8 +71,8 @@ def test_greedy_picks_the_argmax_at_every_step(model, tok):
     gen = generate(model, tok, "The", max_new_tokens=5, sampling=SamplingConfig("greedy"),
                    stop_at_end=False)
     for step in range(5):
-        context = np.array(gen.ids[: gen.n_seed + step])[None, :]
-        assert gen.ids[gen.n_seed + step] == int(np.argmax(model.forward(context)[0, -1]))
+        context = np.array(gen.ids[: gen.n_prompt + step])[None, :]
+        assert gen.ids[gen.n_prompt + step] == int(np.argmax(model.forward(context)[0, -1]))
 
 
 def test_top_k_one_equals_greedy_whatever_the_temperature(model, tok):
@@ -92,7 +93,7 @@ def test_sampling_parameters_are_recorded_and_respected(model, tok):
         assert (sel.method, sel.temperature, sel.top_k, sel.top_p) == ("sample", 0.7, 3, 0.95)
         assert np.count_nonzero(sel.probs) <= 3
         assert sel.probs[gen.new_ids[step]] > 0  # never a token the filters removed
-        context = np.array(gen.ids[: gen.n_seed + step])[None, :]
+        context = np.array(gen.ids[: gen.n_prompt + step])[None, :]
         np.testing.assert_allclose(sel.raw_probs, softmax(model.forward(context)[0, -1]
                                                           .astype(np.float64)), atol=1e-12)
 
@@ -128,7 +129,7 @@ def test_context_is_cropped_to_block_size(model, tok):
 
 def test_empty_seed_starts_from_cls(model, tok):
     gen = generate(model, tok, "", max_new_tokens=3, stop_at_end=False)
-    assert gen.ids[0] == tok.cls_id and gen.n_seed == 1
+    assert gen.ids[0] == tok.cls_id and gen.n_prompt == 1
 
 
 def test_unknown_words_warn_and_become_unk(model, tok):
@@ -146,8 +147,8 @@ def test_bad_arguments_raise(model, tok, kwargs, error):
         generate(model, tok, "The", **kwargs)
 
 
-def test_seed_text_must_be_a_string(model, tok):
-    with pytest.raises(TypeError, match="seed_text"):
+def test_prompt_must_be_a_string(model, tok):
+    with pytest.raises(TypeError, match="prompt"):
         generate(model, tok, 42)
 
 
@@ -193,7 +194,8 @@ def test_generation_quality_counts_what_the_grammar_accepts(model, tok):
         assert row.distinct == len({tok.decode(s) for s in sentences})
     data = json.loads(json.dumps(report.to_dict()))
     assert data["rows"][1]["temperature"] == 0.5
-    assert "acceptance" in str(report) and "<table" in report._repr_html_()
+    assert "grammatical" in str(report) and "<table" in report._repr_html_()
+    assert report.reference is None and all(r.novel is None for r in report.rows)
 
 
 def test_generation_quality_bad_arguments(model, tok):
@@ -213,3 +215,52 @@ def test_model_and_tokenizer_are_checked(model, tok):
         generate(model, other, "just")
     with pytest.raises(TypeError, match="accepts"):
         generation_quality(model, tok, grammar=None, n=2)
+
+
+class Language:
+    """A stand-in grammar: accepts the four TEXTS and samples them in turn."""
+
+    def __init__(self):
+        self.i = 0
+
+    def accepts(self, text):
+        return text.lower() in {t.lower() for t in TEXTS}
+
+    def sample(self, rng):
+        self.i += 1
+        return TEXTS[self.i % len(TEXTS)]
+
+
+def test_generation_quality_counts_new_and_copied_against_the_language(model, tok):
+    train_ids = tok.encode_batch(TEXTS[:2], seq_len=10)  # the sun and the moon are seen
+    report = generation_quality(model, tok, Language(), n=40, temperatures=(0.3,), seed=2,
+                                train_ids=train_ids)
+    for row in report.rows:
+        sentences = sample_sentences(model, tok, 40, row.sampling, np.random.default_rng(2))
+        good = [tok.decode(s) for s in sentences if s[-1] == tok.sep_id
+                and tok.decode(s).lower() in {t.lower() for t in TEXTS}]
+        assert row.novel == sum(1 for t in good if t.lower() in
+                                {x.lower() for x in TEXTS[2:]})
+        assert row.copied == row.accepted - row.novel
+    ref = report.reference
+    assert ref.label == "the grammar itself" and ref.accepted == 40
+    assert ref.novel == 20  # TEXTS in turn: half are the unseen bird sentences
+    assert ref.distinct == 4
+    assert json.loads(json.dumps(report.to_dict()))["reference"]["novel"] == 20
+    assert "the grammar itself" in str(report)
+
+
+def test_milestone_sampler_samples_at_its_steps_and_epoch_ends(model, tok):
+    train_ids = tok.encode_batch(TEXTS[:2], seq_len=10)
+    hook = milestone_sampler(tok, Language(), train_ids, steps=(0, 3), n=8, seed=1)
+    assert hook(1, 0.1, model) is None and hook(4, 0.4, model) is None
+    first, again = hook(3, 0.3, model), hook(3, 0.3, model)
+    assert isinstance(first, SampleRecord) and first == again  # same seed, same weights
+    assert first.n == 8 and first.reference_novel == 0.5
+    end = hook(10, 1.0, model)  # the end of an epoch
+    assert end.step == 10 and end.epoch == 1.0
+    sentences = sample_sentences(model, tok, 8, SamplingConfig("sample"),
+                                 np.random.default_rng(1))
+    assert end.distinct == len({tok.decode(s) for s in sentences})
+    with pytest.raises(ValueError):
+        milestone_sampler(tok, Language(), train_ids, n=0)

@@ -29,7 +29,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
     "numerics": ("softmax", "embedding", "gradcheck", "layers", "optim", "sampling", "model"),
     "data": ("course_grammar", "corpus", "data", "tokenizer", "wordpiece", "bpe", "picture",
              "melody", "domain_views", "tokenizers_compare"),
-    "training": ("record", "train"),
+    "training": ("milestones", "record", "train"),
     "using a model": ("generate", "pretrained"),
     "traces and applications": ("pipeline", "predict", "domains", "realtext", "bank."),
     "command line": ("cli", "__main__"),

@@ -1,53 +1,46 @@
-"""Tests of genai_lab.record: the observation sentences and the renderings of a training trace."""
+"""Tests of genai_lab.record: a training trace, its samples and its renderings."""
 import json
 
 import pytest
 from matplotlib.figure import Figure
 
-from genai_lab.record import EpochRecord, TrainingTrace, observe
-
-
-# --------------------------------------------------------------------------- observe
-def test_observation_follows_the_numbers():
-    ln_v, bigram, floor = 5.5, 1.6, 0.8
-    sentences = {v: observe(v, ln_v, bigram, floor) for v in (5.6, 3.0, 1.62, 1.2, 0.82)}
-    assert sentences[5.6].startswith("Model is still guessing")
-    assert sentences[3.0].startswith("Model starts learning basic word patterns")
-    assert sentences[1.62].startswith("Model has learned which words follow which")
-    assert sentences[1.2].startswith("Model uses the whole sentence")
-    assert sentences[0.82].startswith("Model produces fluent and relevant text")
-    assert "2.5%" in sentences[0.82]  # 0.82 / 0.8 - 1
-    assert len(set(sentences.values())) == 5
-
-
-def test_observation_notes_a_rising_loss_and_works_without_references():
-    assert "rose from 1.000" in observe(1.1, 5.5, 1.6, 0.8, previous=1.0)
-    assert "rose" not in observe(0.9, 5.5, 1.6, 0.8, previous=1.0)
-    assert observe(2.0, 5.5).startswith("Model starts learning")
-    with pytest.raises(ValueError):
-        observe(-1.0, 5.5)
+from genai_lab.milestones import SampleRecord, observe
+from genai_lab.record import EpochRecord, TrainingTrace
 
 
 # ------------------------------------------------------------------- trace renderings
+def _sample(step, grammatical, novel):
+    return SampleRecord(step=step, epoch=step / 10, n=50, finished=50, grammatical=grammatical,
+                        novel=novel, distinct=40, valid_pairs=0.95, example=f"step {step}")
+
+
 def _synthetic_trace():
     vals = [3.0, 1.5, 1.0]
+    samples = [_sample(0, 0, 0)] + [_sample(10 * (i + 1), 20 * i + 10, i) for i in range(3)]
     recs = [EpochRecord(epoch=i + 1, train_loss=v + 0.1, val_loss=v, accuracy=0.3 + 0.1 * i,
-                        seconds=1.0, observation=observe(v, 5.0, 1.6, 0.9)) for i, v in
-            enumerate(vals)]
+                        seconds=1.0, observation=observe(samples[i + 1]),
+                        train_loss_after=v - 0.05) for i, v in enumerate(vals)]
     return TrainingTrace(epochs=recs, ln_vocab=5.0, initial_val_loss=5.1,
-                         initial_val_accuracy=0.0, bigram=1.6, floor=0.9, config={"epochs": 3})
+                         initial_val_accuracy=0.0, bigram=1.6, floor=0.9, config={"epochs": 3},
+                         samples=samples, step_losses=[4.0, 3.0, 2.0])
 
 
 def test_trace_renders_as_text_html_and_json():
     trace = _synthetic_trace()
     text = str(trace)
     assert trace.epochs[1].observation in text and "entropy floor = 0.900" in text
+    assert "grammar: 60% grammatical, 2% new" in text  # epoch 2's sample (30 of 50)
+    assert observe(trace.samples[0]) in text  # epoch 0: what the untrained model writes
+    assert "bigram baseline (fitted) = 1.600" in text and "2.95" in text  # train loss (end)
     assert trace.final_over_floor == pytest.approx(1.0 / 0.9)
     assert "<table" in trace._repr_html_() and "bigram baseline" in trace._repr_html_()
     data = json.loads(json.dumps(trace.to_dict()))
     assert data["final_over_floor"] == pytest.approx(1.0 / 0.9)
     again = TrainingTrace.from_dict(data)
     assert again.epochs == trace.epochs and again.floor == trace.floor
+    assert again.samples == trace.samples and again.step_losses == [4.0, 3.0, 2.0]
+    assert again.stage_steps() == trace.stage_steps()
+    assert trace.samples_table().rows[2][0] == 20
     assert "from 5.10 (untrained) to 1.00 after 3 epochs" in trace.alt_text()
 
 

@@ -4,6 +4,7 @@ import math
 import numpy as np
 import pytest
 
+from genai_lab.milestones import SampleRecord, observe
 from genai_lab.optim import AdamConfig
 from genai_lab.tokenizer import WordTokenizer
 from genai_lab.train import TrainConfig, bigram_baseline, evaluate, learning_rate, train
@@ -120,6 +121,32 @@ def test_training_learns_the_toy_language(toy):
     assert trace.bigram == pytest.approx(bigram_baseline(tr, va, tok.vocab_size))
     final, _ = evaluate(model, va)
     assert trace.final_val_loss == final  # the trace records the model's real loss
+
+
+def test_on_step_sees_every_step_and_its_records_go_into_the_trace(toy):
+    tok, tr, va = toy
+    model = _toy_model(tok)
+    calls = []
+
+    def on_step(step, epoch, m):
+        assert m is model
+        calls.append((step, epoch))
+        if step % 10 == 0:  # the end of every epoch here (10 steps per epoch), and step 0
+            return SampleRecord(step=step, epoch=epoch, n=4, finished=4, grammatical=step // 10,
+                                novel=0, distinct=4, valid_pairs=1.0, example="x")
+        return "not a record"  # ignored
+
+    trace = train(model, tr, va, _quick(epochs=2), tokenizer=tok, on_step=on_step)
+    assert calls == [(k, k / 10) for k in range(21)]
+    assert [s.step for s in trace.samples] == [0, 10, 20]
+    assert [e.observation for e in trace.epochs] == [observe(s) for s in trace.samples[1:]]
+    assert len(trace.step_losses) == 20 and all(v > 0 for v in trace.step_losses)
+    # The epoch's train loss is the token-weighted mean of its steps' losses.
+    assert min(trace.step_losses[:10]) <= trace.epochs[0].train_loss <= max(trace.step_losses[:10])
+    after, _ = evaluate(model, tr[:va.shape[0]])
+    assert trace.epochs[-1].train_loss_after == pytest.approx(after, rel=1e-6)
+    with pytest.raises(TypeError, match="on_step"):
+        train(model, tr, va, _quick(), on_step=3)
 
 
 def test_same_seed_same_weights_and_trace(toy):
