@@ -21,7 +21,7 @@ from genai_lab.corpus import default_corpus
 from genai_lab.data import corpus_stats, load_text, stdlib_docstrings
 from genai_lab.display.table import to_jsonable
 from genai_lab.generate import DEFAULT_SAMPLING, generate
-from genai_lab.pipeline import pipeline_trace
+from genai_lab.pipeline import pipeline_trace, scale_comparison
 from genai_lab.predict import prediction_trace
 from genai_lab.pretrained import default_model, load_trained, train_default
 from genai_lab.record import EpochRecord
@@ -51,9 +51,12 @@ def _emit(args: argparse.Namespace, obj: Any) -> None:
 
 def cmd_pipeline(args: argparse.Namespace) -> None:
     stages = tuple(range(1, 6)) if args.full else (1, 2, 3)
-    trace = pipeline_trace(n_samples=args.samples, seq_len=args.seq_len, dim=args.dim,
-                           seed=args.seed, stages=stages)
-    _emit(args, trace)
+    comparison = scale_comparison(n_samples=args.samples, seq_len=args.seq_len, dim=args.dim)
+    trace = pipeline_trace(seed=args.seed, stages=stages)
+    if args.json:
+        _emit(args, {**trace.to_dict(), "bert_base_sized": comparison.to_dict()})
+    else:
+        print(f"{trace}\n\n{comparison}")
 
 
 def cmd_corpus(args: argparse.Namespace) -> None:
@@ -134,7 +137,7 @@ def cmd_generate(args: argparse.Namespace) -> None:
                    max_new_tokens=args.max_new_tokens, sampling=sampling, seed=args.seed)
     if args.json:
         _emit(args, gen.to_dict() if hasattr(gen, "to_dict") else
-              {"seed_text": args.text, "text": gen.text})
+              {"prompt": args.text, "text": gen.text})
     else:
         print(gen.sentence)
 
@@ -167,12 +170,15 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--json", action="store_true", help="print machine-readable JSON")
         return p
 
-    p = add("pipeline", "Run the pipeline's stages and print the stage table (shapes, "
-            "operations, a real example).")
-    p.add_argument("--samples", type=int, default=10000, help="number of text samples (10000)")
-    p.add_argument("--seq-len", type=int, default=50, help="token ids per sample (50)")
-    p.add_argument("--dim", type=int, default=768, help="embedding features per token (768)")
-    p.add_argument("--seed", type=int, default=0, help="random seed (0)")
+    p = add("pipeline", "Run the course model's stages and print the stage table (shapes, "
+            "operations, a real example), then its cost beside a BERT-base-sized model.")
+    p.add_argument("--samples", type=int, default=10000,
+                   help="sentences of the BERT-base-sized comparison (10000)")
+    p.add_argument("--seq-len", type=int, default=50,
+                   help="token ids per sentence of the comparison (50)")
+    p.add_argument("--dim", type=int, default=768,
+                   help="numbers per token of the comparison (768)")
+    p.add_argument("--seed", type=int, default=0, help="random seed of generation (0)")
     p.add_argument("--full", action="store_true",
                    help="also run stages 4-5 (training, generation) with the cached model")
     p.set_defaults(func=cmd_pipeline)

@@ -14,20 +14,34 @@ def run(capsys, *argv):
     return code, out, err
 
 
-def test_pipeline_prints_the_seed_shapes(capsys):
+@pytest.fixture
+def course_cache(trained, monkeypatch):
+    """Point the CLI's default_model at the session's trained model (no second training)."""
+    monkeypatch.setenv("GENAI_LAB_CACHE", str(trained.path.parent))
+    return trained
+
+
+def test_pipeline_prints_the_chain_and_the_bert_sized_comparison(capsys, course_cache):
     code, out, err = run(capsys, "pipeline", "--samples", "10000", "--seq-len", "50",
                          "--dim", "768")
     assert code == 0, err
-    assert "10000 x 50 x 768" in out and "10000 x 50" in out
-    assert "[CLS]=101" in out
+    n, length = course_cache.train_ids.shape
+    c = course_cache.model.config.n_embd
+    assert f"{n} x {length}" in out and f"{n} x {length - 1} x {c}" in out
+    assert "10000 x 50 x 768" in out and "[CLS]=101, [SEP]=102" in out
 
 
-def test_pipeline_json(capsys):
+def test_pipeline_json(capsys, course_cache):
     code, out, _ = run(capsys, "pipeline", "--samples", "30", "--seq-len", "10", "--dim", "8",
                        "--json")
     assert code == 0
     data = json.loads(out)
-    assert [s["output_shape"] for s in data["stages"]] == [[30], [30, 10], [30, 10, 8]]
+    n, length = course_cache.train_ids.shape
+    assert [s["output_shape"] for s in data["stages"]] == [
+        [n + len(course_cache.val_ids)], [n, length],
+        [n, length - 1, course_cache.model.config.n_embd]]
+    block = next(r for r in data["bert_base_sized"]["rows"] if r[""] == "feature block (N, T, C)")
+    assert block["BERT-base-sized"] == "30 x 10 x 8"
 
 
 def test_corpus_stats_and_file(capsys, tmp_path):
@@ -117,7 +131,7 @@ def test_generate_from_a_checkpoint_is_deterministic(small_checkpoint, capsys):
             "--max-new-tokens", "6", "--json"]
     code, out, _ = run(capsys, *argv)
     first = json.loads(out)
-    assert code == 0 and first["seed_text"] == "The sun"
+    assert code == 0 and first["prompt"] == "The sun"
     assert first["text"].startswith("the sun") and len(first["ids"]) <= 3 + 6
     _, again, _ = run(capsys, *argv)
     assert json.loads(again)["text"] == first["text"]
