@@ -23,13 +23,15 @@ from .course import Course
 from .feedback import write_feedback
 from .grade import Settings
 from .gradebook import load_results, results_in
-from .isolation import Limits, SandboxConfig, default_hide, detect_mode, keep_paths
+from .cgroup import available as cgroup_available
+from .isolation import (Limits, SandboxConfig, allow_list, default_hide, detect_mode,
+                        keep_paths)
 from .result import read_result
 from .sandbox import Sandbox
 
 
 _PROBE = """
-import os, socket
+import ctypes, os, socket
 seen = {}
 for p in PATHS:
     try:
@@ -41,22 +43,60 @@ try:
     seen["network"] = "REACHABLE"
 except OSError as exc:
     seen["network"] = "cut (" + type(exc).__name__ + ")"
-seen["uid"] = os.getuid()
+_libc = ctypes.CDLL(None, use_errno=True)
+_key = _libc.syscall(248, b"user", b"genai-lab-check", b"x", 1, -4)
+_other = [p for p in os.listdir("/proc") if p.isdigit() and p != str(os.getpid())]
+_state = {"uid": os.getuid(), "root": sorted(os.listdir("/")), "pid": os.getpid(),
+          "others": len(_other), "keyring": _key}
 """
 
 
+def _isolation_lines(state: dict, box: Sandbox, cfg: SandboxConfig) -> tuple[list[str], int]:
+    """What ``check`` says about the file system view, processes, cgroup and keyrings."""
+    lines, bad = [], 0
+    if cfg.mode == "none":
+        return ["file system: EVERYTHING the grader can read (no namespaces)"], 1
+    lines.append("file system: allow-list only, read-only: " + ", ".join(allow_list()))
+    lines.append(f"  the sandbox's / holds: {' '.join(state['root'])}")
+    if state["pid"] == 1 and state["others"] <= 2:
+        lines.append(f"processes: PID namespace (it runs as pid 1 and sees "
+                     f"{state['others']} other process(es), all its own)")
+    else:
+        lines.append(f"processes: OTHER PROCESSES VISIBLE ({state['others']})")
+        bad += 1
+    lim = cfg.limits
+    if box.cgroup is not None:
+        lines.append(f"cgroup: {box.cgroup.kind}, {lim.memory_bytes // 1024**2} MB and "
+                     f"{lim.nproc + 4} processes for the whole sandbox")
+    else:
+        lines.append(f"cgroup: {cgroup_available()}: memory is limited per process only "
+                     f"(RLIMIT_AS {lim.memory_bytes // 1024**2} MB x {lim.nproc} processes)")
+    lines.append(f"tmpfs: working folder {lim.folder_mb} MB, /tmp {lim.tmp_mb} MB, "
+                 f"{lim.inodes} inodes each")
+    if state["keyring"] < 0:
+        lines.append("keyrings, memfd, namespace/mount calls: refused (seccomp); SysV IPC and "
+                     "abstract sockets: private (IPC and network namespaces)")
+    else:
+        lines.append("keyrings: USABLE (a key written here outlives the sandbox)")
+        bad += 1
+    return lines, bad
+
+
 def _check(course: Course, cfg: SandboxConfig) -> int:
-    """Start one sandbox and report which sensitive paths its code can read."""
+    """Start one sandbox and report what its code can see and use."""
     paths = [str(course.root / "source"), str(course.root / "gradebook.db"),
              str(course.root / "submitted"), str(course.results), *cfg.hide]
     box = Sandbox(cfg, 0, {})
     try:
         box.request({"op": "run_cell", "source": f"PATHS = {paths!r}\n" + _PROBE}, 60)
         seen = decode(box.request({"op": "get", "name": "seen"}, 30)["value"])
+        state = decode(box.request({"op": "get", "name": "_state"}, 30)["value"])
+        lines, bad = _isolation_lines(state, box, cfg)
     finally:
         box.close()
-    print(f"sandbox mode: {cfg.mode}; student code runs as uid {seen.pop('uid')}")
-    bad = 0
+    print(f"sandbox mode: {cfg.mode}; student code runs as uid {state['uid']}")
+    for line in lines:
+        print(line)
     for key, value in seen.items():
         if isinstance(value, list):         # a folder: only the Python installation may show
             kept = {Path(k).relative_to(key).parts[0] for k in keep_paths()
@@ -69,7 +109,7 @@ def _check(course: Course, cfg: SandboxConfig) -> int:
         bad += value.startswith(("READABLE", "REACHABLE"))
         print(f"  {key}: {value}")
     print("OK: student code cannot see the course or reach the network" if not bad else
-          "WARNING: student code can read or reach what is marked in capitals")
+          "WARNING: student code can read, reach or use what is marked in capitals")
     return 1 if bad else 0
 
 

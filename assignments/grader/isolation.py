@@ -1,17 +1,21 @@
-"""Isolation primitives: namespaces, mounts, resource limits and identity of a sandbox.
+"""Isolation primitives: namespaces, the file system view, limits and identity of a sandbox.
 
 Nothing here talks to the student's process; ``sandbox.py`` starts the process with
-``child_setup`` as its pre-exec step and ``sweep_uid`` as its clean-up.
+``child_setup`` as its pre-exec step (passing it the sandbox's cgroup and seccomp filter).
 
 Modes (chosen by ``detect_mode``):
-- ``root``: the grader runs as root. The child gets fresh mount, network and IPC
-  namespaces; the course, the project, /root and /home are covered by empty tmpfs (only
-  the Python installation is mounted back), /tmp, /var/tmp, /dev/shm are private and small,
-  the submission folder is a private tmpfs holding only the submission's notebook; then it
-  drops to an unused uid/gid (locked per sandbox, no groups, no_new_privs) with rlimits.
-- ``userns``: not root, but unprivileged user namespaces work: the same mounts and network
-  cut-off, but the code runs as your own uid (it can read what you can read outside the
-  hidden folders) and RLIMIT_NPROC counts all your processes.
+- ``root``: the grader runs as root. The child gets fresh mount, PID, network and IPC
+  namespaces and an ALLOW-LIST file system: a new, empty root holding only the Python
+  installation and the system's programs and libraries (``/usr/bin``, ``/usr/lib``...,
+  read-only), a few files of ``/etc``, ``/dev/null``-like devices, its own ``/proc`` (its own
+  processes only), small private ``/tmp``, ``/var/tmp``, ``/dev/shm`` and its working folder
+  ``/submission`` (a private tmpfs holding only the submission's notebook); every tmpfs is
+  limited in bytes AND inodes. Nothing else of the machine exists for it: not the course,
+  not a backup copy of it, not /root, /home, /srv, /opt. Then it drops to an unused uid/gid
+  (locked per sandbox, no groups, no_new_privs) with rlimits.
+- ``userns``: not root, but unprivileged user namespaces work: the same namespaces and
+  file system view, but the code runs as your own uid, there is no cgroup, and
+  RLIMIT_NPROC counts all your processes.
 - ``none``: only rlimits, a temporary folder and a new session. Refused unless the teacher
   passes ``allow_weak=True`` (CLI ``--allow-weak-sandbox``).
 """
@@ -21,29 +25,47 @@ import ctypes
 import dataclasses
 import fcntl
 import os
+import platform
 import pwd
 import resource
 import shutil
 import signal
+import struct
 import subprocess
 import sys
 from pathlib import Path
 
 CLONE_NEWNS, CLONE_NEWNET, CLONE_NEWIPC, CLONE_NEWUSER = 0x20000, 0x40000000, 0x8000000, 0x10000000
-MS_NOSUID, MS_NODEV, MS_BIND, MS_REC, MS_PRIVATE = 2, 4, 4096, 16384, 1 << 18
+CLONE_NEWPID = 0x20000000
+MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REMOUNT = 1, 2, 4, 8, 32
+MS_BIND, MS_REC, MS_PRIVATE, MNT_DETACH = 4096, 16384, 1 << 18, 2
 PR_SET_NO_NEW_PRIVS, PR_SET_PDEATHSIG = 38, 1
+SYS_PIVOT_ROOT = {"x86_64": 155, "aarch64": 41}
+WORKDIR = "/submission"                  # the sandbox's working folder, inside its own root
+# What the sandbox sees of the machine besides the Python installation (read-only).
+SYSTEM_DIRS = ("/usr/bin", "/usr/sbin", "/usr/lib", "/usr/lib64", "/usr/libexec",
+               "/bin", "/sbin", "/lib", "/lib64", "/etc/alternatives")
+SYSTEM_FILES = ("/etc/ld.so.cache", "/etc/localtime")
+DEVICES = ("null", "zero", "full", "random", "urandom")
 
 
 @dataclasses.dataclass(frozen=True)
 class Limits:
-    """Resource limits of one sandboxed interpreter."""
+    """Resource limits of one sandbox."""
     cpu_seconds: int = 300            # RLIMIT_CPU: CPU time of the whole notebook run
-    memory_bytes: int = 2 * 1024**3   # RLIMIT_AS: address space (numpy+IPython need ~0.5 GB)
-    nproc: int = 16                   # RLIMIT_NPROC: processes+threads of the sandbox uid
+    memory_bytes: int = 2 * 1024**3   # RLIMIT_AS per process AND the cgroup's memory for the
+                                      # whole sandbox (numpy+IPython need ~0.5 GB)
+    nproc: int = 16                   # RLIMIT_NPROC (uid) and the cgroup's pids.max
     file_bytes: int = 16 * 1024**2    # RLIMIT_FSIZE: largest file it may write
     open_files: int = 256             # RLIMIT_NOFILE
     folder_mb: int = 64               # size of its private working folder (tmpfs)
     tmp_mb: int = 16                  # size of its private /tmp, /var/tmp, /dev/shm
+    inodes: int = 4096                # files + folders in each of its tmpfs
+
+    def __post_init__(self):
+        for name, value in dataclasses.asdict(self).items():
+            if type(value) is not int or value <= 0:
+                raise ValueError(f"Limits.{name} must be a positive int, got {value!r}")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -51,9 +73,13 @@ class SandboxConfig:
     """Where and as whom the sandbox runs."""
     mode: str = "root"                            # "root" | "userns" | "none" (see module doc)
     uid_base: int = 62000                         # root mode: first uid tried for sandboxes
-    hide: tuple[str, ...] = ()                    # folders/files made invisible to the student
+    hide: tuple[str, ...] = ()                    # also covered if inside the allow-list
     limits: Limits = dataclasses.field(default_factory=Limits)
     python: str = sys.executable                  # interpreter run inside the sandbox
+
+    def __post_init__(self):
+        if self.mode not in ("root", "userns", "none"):
+            raise ValueError(f"SandboxConfig.mode must be root, userns or none, got {self.mode!r}")
 
 
 # ---- system calls ------------------------------------------------------------------------
@@ -159,12 +185,15 @@ def inside(child: str, parent: str) -> bool:
     return child == parent or child.startswith(parent.rstrip("/") + "/")
 
 
-def mount_back(lib, covered: str, keep: list[str], keep_fds: dict[str, int]) -> None:
-    """Bind the kept folders that lie inside ``covered`` (just covered by a tmpfs) back."""
-    for k in keep:
-        if inside(k, covered):
-            os.makedirs(k, exist_ok=True)
-            mount(lib, f"/proc/self/fd/{keep_fds[k]}", k, None, MS_BIND | MS_REC)
+def allow_list() -> list[str]:
+    """Every folder/file of the machine the sandbox sees (read-only), outermost first."""
+    found = [p for p in (*SYSTEM_DIRS, *keep_paths(), *SYSTEM_FILES)
+             if os.path.exists(p) and not os.path.islink(p)]
+    outer = []
+    for p in sorted(set(found), key=len):
+        if not any(inside(p, o) for o in outer):
+            outer.append(p)
+    return outer
 
 
 def map_user(uid: int, gid: int) -> None:
@@ -174,44 +203,94 @@ def map_user(uid: int, gid: int) -> None:
     Path("/proc/self/gid_map").write_text(f"{gid} {gid} 1")
 
 
-def enter_namespaces(lib, cfg: SandboxConfig, folder: str) -> None:
-    """New mount/network/IPC (and in userns mode user) namespaces; hide ``cfg.hide``,
-    private small temporary folders, a private tmpfs working ``folder``."""
-    flags = CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC
-    if cfg.mode == "userns":
-        real_uid, real_gid = os.getuid(), os.getgid()
-        check_rc(lib.unshare(flags | CLONE_NEWUSER), "unshare")
-        map_user(real_uid, real_gid)
+_ST_TO_MS = ((os.ST_NOSUID, MS_NOSUID), (os.ST_NODEV, MS_NODEV), (os.ST_NOEXEC, MS_NOEXEC),
+             (os.ST_NOATIME, 1024), (os.ST_NODIRATIME, 2048), (os.ST_RELATIME, 1 << 21))
+
+
+def bind_read_only(lib, src: str, target: str) -> None:
+    """Bind ``src`` at ``target`` (created) and make it read-only, keeping its locked flags."""
+    if os.path.isdir(src):
+        os.makedirs(target, exist_ok=True)
     else:
-        check_rc(lib.unshare(flags), "unshare")
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        Path(target).touch()
+    mount(lib, src, target, None, MS_BIND | MS_REC)
+    flags = os.statvfs(src).f_flag
+    kept = sum(ms for st, ms in _ST_TO_MS if flags & st)
+    mount(lib, None, target, None, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | kept)
+
+
+def tmpfs(lib, target: str, mb: float, inodes: int, mode: str) -> None:
+    os.makedirs(target, exist_ok=True)
+    mount(lib, "tmpfs", target, "tmpfs", MS_NOSUID | MS_NODEV,
+          f"size={int(mb * 1024)}k,nr_inodes={inodes},mode={mode}")
+
+
+def build_root(lib, cfg: SandboxConfig, new_root: str) -> None:
+    """In fresh mount and PID namespaces: make ``new_root`` the sandbox's whole file system
+    (the allow-list, read-only; its own /proc, /dev, /tmp and working folder) and pivot
+    into it, detaching the machine's file system."""
+    lim = cfg.limits
     mount(lib, None, "/", None, MS_REC | MS_PRIVATE)
-    keep, keep_fds, unreachable = keep_paths(), {}, []
-    for k in keep:
-        try:
-            keep_fds[k] = os.open(k, os.O_PATH | os.O_DIRECTORY)
-        except PermissionError:       # userns: a folder we cannot open ourselves
-            unreachable.append(k)
-    keep = list(keep_fds)
-    for hidden in sorted(cfg.hide, key=len):
-        if not os.path.lexists(hidden) or any(inside(k, hidden) for k in unreachable):
-            continue
-        if os.path.isdir(hidden):
-            mount(lib, "tmpfs", hidden, "tmpfs", MS_NOSUID | MS_NODEV, "size=1m,mode=0755")
-            mount_back(lib, hidden, keep, keep_fds)
-        else:
-            mount(lib, "/dev/null", hidden, None, MS_BIND)
-    for tmp in ("/tmp", "/var/tmp", "/dev/shm", "/run/lock"):
-        if os.path.isdir(tmp) and not os.path.islink(tmp):
-            mount(lib, "tmpfs", tmp, "tmpfs", MS_NOSUID | MS_NODEV,
-                  f"size={cfg.limits.tmp_mb}m,mode=1777")
-            # A Python installation under /tmp (e.g. a checkout in /tmp with its
-            # .venv) must stay visible under the private /tmp.
-            mount_back(lib, tmp, keep, keep_fds)
-    os.makedirs(folder, exist_ok=True)
-    mount(lib, "tmpfs", folder, "tmpfs", MS_NOSUID | MS_NODEV,
-          f"size={cfg.limits.folder_mb}m,mode=0700")
-    for fd in keep_fds.values():
-        os.close(fd)
+    tmpfs(lib, new_root, 1, 256, "0755")
+    allowed = allow_list()
+    for path in allowed:
+        bind_read_only(lib, path, new_root + path)
+    for link in ("/bin", "/sbin", "/lib", "/lib64", "/lib32", "/libx32"):
+        if os.path.islink(link):
+            os.symlink(os.readlink(link), new_root + link)
+    for hidden in cfg.hide:                         # a hidden path inside the allow-list
+        target = new_root + hidden
+        if any(inside(hidden, a) for a in allowed) and os.path.lexists(target) \
+                and not os.path.islink(target):
+            if os.path.isdir(target):
+                mount(lib, "tmpfs", target, "tmpfs", MS_NOSUID | MS_NODEV | MS_RDONLY,
+                      "size=4k,nr_inodes=2,mode=0755")
+            else:
+                mount(lib, "/dev/null", target, None, MS_BIND)
+    tmpfs(lib, new_root + "/dev", 0.0625, 64, "0755")
+    for dev in DEVICES:
+        Path(new_root, "dev", dev).touch()
+        mount(lib, f"/dev/{dev}", f"{new_root}/dev/{dev}", None, MS_BIND)
+    for name, target in (("fd", "/proc/self/fd"), ("stdin", "/proc/self/fd/0"),
+                         ("stdout", "/proc/self/fd/1"), ("stderr", "/proc/self/fd/2")):
+        os.symlink(target, f"{new_root}/dev/{name}")
+    for tmp in ("/tmp", "/var/tmp", "/dev/shm"):
+        tmpfs(lib, new_root + tmp, lim.tmp_mb, lim.inodes, "1777")
+    tmpfs(lib, new_root + WORKDIR, lim.folder_mb, lim.inodes, "0700")
+    os.makedirs(new_root + "/proc", exist_ok=True)
+    mount(lib, "proc", new_root + "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
+    mount(lib, None, new_root, None, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV,
+          "size=1024k,nr_inodes=256,mode=0755")
+    os.chdir(new_root)
+    check_rc(lib.syscall(SYS_PIVOT_ROOT[platform.machine()], b".", b"."), "pivot_root")
+    check_rc(lib.umount2(b".", MNT_DETACH), "umount old root")
+    os.chdir("/")
+
+
+def run_shim(lib, child: int, pid_fd: int) -> None:
+    """The process Popen started, outside the new PID namespace: report the sandbox's pid,
+    forward SIGINT to it, die with the grader (PDEATHSIG), exit as the sandbox did."""
+    try:
+        os.closerange(3, pid_fd)
+        os.closerange(pid_fd + 1, 1 << 16)
+        lib.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        signal.signal(signal.SIGINT, lambda *_: os.kill(child, signal.SIGINT))
+        os.write(pid_fd, struct.pack(">q", child))
+        os.close(pid_fd)
+        while True:
+            try:
+                _, status = os.waitpid(child, 0)
+                break
+            except InterruptedError:
+                continue
+        if os.WIFSIGNALED(status):
+            sig = os.WTERMSIG(status)
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
+            os.kill(os.getpid(), sig)
+        os._exit(os.WEXITSTATUS(status) if os.WIFEXITED(status) else 1)
+    finally:
+        os._exit(1)
 
 
 def set_limits(limits: Limits, nproc_limit: int) -> None:
@@ -236,22 +315,44 @@ def drop_privileges(lib, cfg: SandboxConfig, uid: int, folder: str) -> None:
         os.setresuid(uid, uid, uid)
 
 
-def child_setup(cfg: SandboxConfig, uid: int, folder: str, files: dict[str, bytes],
-                nproc_limit: int, err_fd: int):
-    """The pre-exec step of the forked child: namespaces, mounts, files, limits, identity.
-
-    A failure is written to ``err_fd`` and aborts the start (fail closed)."""
+def child_setup(cfg: SandboxConfig, uid: int, root_dir: str, files: dict[str, bytes],
+                nproc_limit: int, err_fd: int, pid_fd: int, join_cgroup=None, filter=None):
+    """The pre-exec step of the forked child: cgroup, namespaces, file system view, files,
+    limits, identity, seccomp ``filter`` (a callable, last). In root/userns mode the child
+    forks once more: the grandchild is PID 1 of the new PID namespace and becomes the
+    student's interpreter; the child stays outside as its shim (``run_shim``). The pid of
+    the interpreter is written to ``pid_fd``; a failure to ``err_fd`` (fail closed)."""
     def setup():
         os.setsid()
         lib = libc()
+        if join_cgroup is not None:
+            join_cgroup()
         if cfg.mode in ("root", "userns"):
-            enter_namespaces(lib, cfg, folder)
+            flags = CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWPID
+            if cfg.mode == "userns":
+                real_uid, real_gid = os.getuid(), os.getgid()
+                check_rc(lib.unshare(flags | CLONE_NEWUSER), "unshare")
+                map_user(real_uid, real_gid)
+            else:
+                check_rc(lib.unshare(flags), "unshare")
+            child = os.fork()
+            if child:
+                run_shim(lib, child, pid_fd)        # never returns
+            os.close(pid_fd)
+            build_root(lib, cfg, root_dir)
+            folder = WORKDIR
+        else:
+            os.write(pid_fd, struct.pack(">q", os.getpid()))
+            os.close(pid_fd)
+            folder = root_dir
         for name, data in files.items():
             Path(folder, name).write_bytes(data)
         set_limits(cfg.limits, nproc_limit)
         drop_privileges(lib, cfg, uid, folder)
-        lib.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)   # die with the grader
+        lib.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)   # die with the shim / grader
         os.chdir(folder)
+        if filter is not None:
+            filter()
 
     def guarded():
         try:

@@ -1,9 +1,12 @@
 """The sandboxed interpreter of one submission and its channel: framed request/reply.
 
 A ``Sandbox`` starts ``codec.py`` + ``runner.py`` in a fresh process isolated by
-``isolation.child_setup`` and talks to it over two pipes: each message is an 8-byte length
-and UTF-8 JSON (``codec.pack``). Replies are bounded (``MAX_FRAME``) and must answer the
-request they belong to; a timeout interrupts the student code (SIGINT), then kills it.
+``isolation.child_setup`` (namespaces, allow-list file system, limits, identity), in a cgroup
+of its own (``cgroup.py``) and under a seccomp filter (``seccomp.py``), and talks to it over
+two pipes: each message is an 8-byte length and UTF-8 JSON (``codec.pack``). Replies are
+bounded (``MAX_FRAME``) and must answer the request they belong to; a timeout interrupts the
+student code (SIGINT), then kills it. Closing it kills every process of the sandbox (the
+PID namespace dies with its first process; the cgroup is emptied before its uid is freed).
 """
 from __future__ import annotations
 
@@ -18,11 +21,14 @@ import tempfile
 import time
 from pathlib import Path
 
+from . import seccomp
+from .cgroup import SandboxCgroup
 from .codec import CodecError, pack
-from .isolation import SandboxConfig, child_setup, claim_uid, count_processes, sweep_uid
+from .isolation import (WORKDIR, SandboxConfig, child_setup, claim_uid, count_processes,
+                        sweep_uid)
 
 HERE = Path(__file__).resolve().parent
-MAX_FRAME = 16 * 1024 * 1024        # largest reply accepted from the sandbox (bytes)
+MAX_FRAME = 8 * 1024 * 1024         # largest reply accepted from the sandbox (bytes)
 
 
 class SandboxDied(RuntimeError):
@@ -45,15 +51,23 @@ class Sandbox:
             self.uid = os.getuid()
         self._next_id = 0
         self.dead_reason: str | None = None
-        self._tmp = None
+        self.cgroup: SandboxCgroup | None = None
         if cfg.mode == "none":
             self._tmp = tempfile.mkdtemp(prefix="genai-lab-sandbox-")
-            folder = self._tmp
-        else:
-            folder = f"/tmp/submission-{slot}"
+            folder = root_dir = self._tmp
+        else:                                  # the staging folder of its new root
+            self._tmp = root_dir = tempfile.mkdtemp(prefix="genai-lab-root-")
+            folder = WORKDIR
         if cfg.mode == "root":
             sweep_uid(self.uid)
             nproc = cfg.limits.nproc
+            try:
+                self.cgroup = SandboxCgroup(f"genai-lab-sandbox-{self.uid}",
+                                            cfg.limits.memory_bytes, cfg.limits.nproc + 4)
+                if not self.cgroup.dirs:
+                    self.cgroup = None
+            except OSError:
+                self.cgroup = None
         else:
             nproc = count_processes(os.getuid()) + cfg.limits.nproc
         source = (HERE / "codec.py").read_text() + "\n" + (HERE / "runner.py").read_text()
@@ -65,23 +79,31 @@ class Sandbox:
                "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "PYTHONHASHSEED": "0",
                "PYTHONDONTWRITEBYTECODE": "1"}
         err_r, err_w = os.pipe()
+        pid_r, pid_w = os.pipe()
+        setup = child_setup(cfg, self.uid, root_dir, files, nproc, err_w, pid_w,
+                            join_cgroup=self.cgroup.join if self.cgroup else None,
+                            filter=seccomp.install if cfg.mode != "none" else None)
         try:
             self.proc = subprocess.Popen(
                 [cfg.python, "-I", "-c", source, str(to_child_r), str(from_child_w)],
                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                pass_fds=(to_child_r, from_child_w), env=env, close_fds=True,
-                preexec_fn=child_setup(cfg, self.uid, folder, files, nproc, err_w))
+                pass_fds=(to_child_r, from_child_w, pid_w), env=env, close_fds=True,
+                preexec_fn=setup)
         except subprocess.SubprocessError as exc:
             os.close(err_w)
             detail = os.read(err_r, 1000).decode(errors="replace")
-            os.close(err_r)
-            for fd in (to_child_r, from_child_w, self._to_child, self._from_child):
+            for fd in (err_r, pid_r, pid_w, to_child_r, from_child_w, self._to_child,
+                       self._from_child):
                 os.close(fd)
+            self._release()
             raise RuntimeError(f"could not start the sandbox ({cfg.mode} mode): {detail}") from exc
-        os.close(err_r)
-        os.close(err_w)
-        os.close(to_child_r)
-        os.close(from_child_w)
+        for fd in (err_r, err_w, pid_w, to_child_r, from_child_w):
+            os.close(fd)
+        ready, _, _ = select.select([pid_r], [], [], 30)
+        raw = os.read(pid_r, 8) if ready else b""
+        os.close(pid_r)
+        # the interpreter's pid, as this process sees it (for reports; signals go to the shim)
+        self.child_pid = struct.unpack(">q", raw)[0] if len(raw) == 8 else self.proc.pid
 
     # ---- protocol ----------------------------------------------------------------------
 
@@ -170,16 +192,40 @@ class Sandbox:
         self.kill()
 
     def kill(self):
-        try:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
-        if self.cfg.mode == "root":
+        """Kill every process of the sandbox: the shim (our child: its pid cannot be reused
+        before we wait for it), whose death kills the PID namespace (PDEATHSIG), then
+        whatever is left in the cgroup (or, without one, of the uid)."""
+        for kill in (lambda: os.killpg(self.proc.pid, signal.SIGKILL),
+                     lambda: self.proc.send_signal(signal.SIGKILL)):
+            try:
+                kill()
+            except (ProcessLookupError, PermissionError):
+                pass
+        if self.cgroup is not None:
+            self.cgroup.kill_all()
+        elif self.cfg.mode == "root":
             sweep_uid(self.uid)
         try:
             self.proc.wait(timeout=5)
         except subprocess.TimeoutExpired:
             pass
+
+    def _release(self):
+        if self.cgroup is not None:
+            self.cgroup.remove()
+            self.cgroup = None
+        if self._tmp:
+            try:
+                if self.cfg.mode == "none":
+                    shutil.rmtree(self._tmp, ignore_errors=True)
+                else:
+                    os.rmdir(self._tmp)                 # empty here: its mounts were the child's
+            except OSError:
+                pass
+            self._tmp = None
+        if self._uid_lock is not None:
+            os.close(self._uid_lock)
+            self._uid_lock = None
 
     def close(self):
         if self.dead_reason is None:
@@ -190,8 +236,4 @@ class Sandbox:
                 os.close(fd)
             except OSError:
                 pass
-        if self._tmp:
-            shutil.rmtree(self._tmp, ignore_errors=True)
-        if self._uid_lock is not None:
-            os.close(self._uid_lock)
-            self._uid_lock = None
+        self._release()
