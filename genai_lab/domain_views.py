@@ -76,7 +76,7 @@ def piano_roll(text: str, title: str = "") -> FigureWithAlt:
     """A melody as a piano roll: one bar per note at its pitch, dotted lines between bars."""
     played = notes(text)
     key = text.split()[0]
-    fig, ax = new_figure(style=FigureStyle(width=5.2, height=2.6, font_size=9))
+    fig, ax = new_figure(style=FigureStyle(width=5.2, height=3.0, font_size=9))
     for start, beats, midi, _ in played:
         ax.broken_barh([(start, beats * 0.95)], (midi - 0.4, 0.8), color="#0072B2")
     total = sum(b for _, b, _, _ in played)

@@ -150,13 +150,10 @@ class MelodyGrammar:
 
     @staticmethod
     def _draw(options, rng: np.random.Generator):
-        u = rng.random()
-        acc = 0.0
-        for value, p in options:
-            acc += p
-            if u < acc:
-                return value
-        return options[-1][0]  # u within rounding of 1
+        """One of ``options`` [(value, p)] by inverse CDF (the last if u rounds past 1)."""
+        cumulative = np.cumsum([p for _, p in options])
+        return options[min(int(np.searchsorted(cumulative, rng.random(), side="right")),
+                           len(options) - 1)][0]
 
     def sample_melody(self, rng: np.random.Generator) -> Melody:
         """One melody, one ``rng.random()`` per choice."""
