@@ -165,6 +165,22 @@ class ShardedGradients:
         """Process ids of the extra worker processes (empty when all runs in the caller)."""
         return [proc.pid for proc, _ in self._children]
 
+    def _collect(self, results: dict) -> None:
+        """Receive every worker's answer into ``results``; raise the first worker error."""
+        failure = None
+        for _, conn in self._children:
+            try:
+                status, done = conn.recv()
+            except EOFError:
+                raise RuntimeError("a gradient worker process ended unexpectedly") from None
+            if status != "ok":
+                failure = failure or done
+                continue
+            for s, loss in done:
+                results[s] = (loss, self._slots[s])
+        if failure is not None:
+            raise failure
+
     # ------------------------------------------------------------------ one batch
     def loss_and_grads(self, ids: np.ndarray, targets: np.ndarray,
                        ignore_index: int = 0) -> tuple[float, dict[str, np.ndarray]]:
@@ -189,27 +205,20 @@ class ShardedGradients:
             for w, (_, conn) in enumerate(self._children, start=1):
                 conn.send([(s, ids[rows[s]], targets[rows[s]], ignore_index)
                            for s in work[w::self.workers]])
-        results, failure = {}, None
+        results = {}
         try:
             for s in mine:
                 results[s] = self.model.loss_and_grads(ids[rows[s]], targets[rows[s]],
                                                        ignore_index)
-        finally:  # collect every worker's answer, even if ours failed: none is left behind
-            for _, conn in self._children:
-                try:
-                    status, done = conn.recv()
-                except EOFError:
-                    raise RuntimeError("a gradient worker process ended unexpectedly") from None
-                if status != "ok":
-                    failure = failure or done
-                    continue
-                for s, loss in done:
-                    results[s] = (loss, self._slots[s])
-        if failure is not None:
-            raise failure
+        except BaseException:
+            self._collect(results)           # no answer left behind for the next batch
+            raise
         # Add the shards up in shard order, whoever computed them: the same numbers always.
+        # The caller's first shard is added while the workers are still computing theirs.
         loss, grads = 0.0, None
         for s in work:
+            if s not in results:
+                self._collect(results)           # wait for the workers' shards
             weight = kept[s] / n
             shard_loss, shard_grads = results[s]
             loss += weight * shard_loss
