@@ -51,8 +51,21 @@ PAGE_REPORT = r"""(() => {
     .filter(u => /^(https?:)?\/\//.test(u));
   const localScripts = Array.from(document.querySelectorAll("script[src]"))
     .map(e => e.getAttribute("src").split("?")[0]).filter(u => !/^(https?:)?\/\//.test(u));
+  // Horizontal overflow: any code block, output or table in the article wider than the
+  // box it sits in (a scrollbar the reader would have to drag), with a sample of its text.
+  const boxes = article.querySelectorAll(
+    "pre, div.highlight, .cell_output, .output, table, mjx-container[display='true'], img");
+  const overflow = Array.from(boxes)
+    .filter(e => e.scrollWidth > e.clientWidth + 1 ||
+                 e.getBoundingClientRect().right > article.getBoundingClientRect().right + 1)
+    .map(e => ({tag: e.tagName.toLowerCase(), cls: e.className.toString().slice(0, 40),
+                excess: Math.max(e.scrollWidth - e.clientWidth,
+                                 e.getBoundingClientRect().right
+                                 - article.getBoundingClientRect().right),
+                text: (e.innerText || e.getAttribute("alt") || "").split("\n")
+                        .sort((a, b) => b.length - a.length)[0].slice(0, 100)}));
   return {imgs, headings, outputText, errorOutputs, stderrText, external, localScripts,
-          title: document.title, articleText: article.innerText.length};
+          overflow, title: document.title, articleText: article.innerText.length};
 })()"""
 
 
@@ -99,6 +112,17 @@ def test_no_output_shows_an_error(page: str, page_reports: dict) -> None:
     # in its normal output, but nothing should leak to stderr).
     found = re.findall(r"\w*(?:Error|Exception|Warning)\b", report["stderrText"])
     assert not found, f"{page}: stderr output shows {found}: {report['stderrText'][:2000]}"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_no_horizontal_overflow(page: str, page_reports: dict) -> None:
+    """No code cell, output, table or formula is wider than the content column."""
+    report = page_reports[page]
+    assert report is not None, f"{page}.html was not built"
+    lines = [f"  {o['tag']}.{o['cls']} +{o['excess']:.0f}px: {o['text']!r}"
+             for o in report["overflow"]]
+    assert not lines, (f"{page}: {len(lines)} element(s) wider than the content column:\n"
+                       + "\n".join(lines[:20]))
 
 
 @pytest.mark.parametrize("page", PAGES)
