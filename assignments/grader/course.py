@@ -5,6 +5,8 @@ import dataclasses
 import hashlib
 from pathlib import Path
 
+from .submitted import MAX_NOTEBOOK_BYTES, read_or_none
+
 GRADER_VERSION = "1"      # bump when grading semantics change: old results are regraded
 
 
@@ -61,9 +63,8 @@ class Course:
         h = hashlib.sha256(f"{GRADER_VERSION}\0{settings}\0".encode())
         for nb in self.source_notebooks(assignment):
             h.update(nb.name.encode() + b"\0" + nb.read_bytes() + b"\0")
-            sub = self.submitted(student, assignment) / nb.name
-            h.update(sub.read_bytes() if sub.is_file() else b"<missing>")
+            sub = read_or_none(self.submitted(student, assignment) / nb.name, MAX_NOTEBOOK_BYTES)
+            h.update(b"<unreadable>" if sub is None else b"=" + sub)
             h.update(b"\0")
-        ts = self.submitted(student, assignment) / "timestamp.txt"
-        h.update(ts.read_bytes() if ts.is_file() else b"")
+        h.update(read_or_none(self.submitted(student, assignment) / "timestamp.txt") or b"")
         return h.hexdigest()

@@ -7,11 +7,11 @@ flag meant for the teacher, is written here.
 from __future__ import annotations
 
 import html
-import shutil
 from pathlib import Path
 
 from .course import Course
 from .result import SubmissionResult
+from .submitted import read_or_none
 
 
 def feedback_html(result: SubmissionResult, notebook: str) -> str:
@@ -41,8 +41,8 @@ def write_feedback(course: Course, result: SubmissionResult) -> list[Path]:
         path = folder / f"{name}.html"
         path.write_text(feedback_html(result, name))
         written.append(path)
-    for extra in ("timestamp.txt", "submission_secret.txt"):
-        src = course.submitted(result.student, result.assignment) / extra
-        if src.is_file():
-            shutil.copyfile(src, folder / extra)
+    for extra in ("timestamp.txt", "submission_secret.txt"):   # regular files only, no links
+        data = read_or_none(course.submitted(result.student, result.assignment) / extra)
+        if data is not None:
+            (folder / extra).write_bytes(data)
     return written

@@ -13,8 +13,8 @@ from .isolation import SandboxConfig
 from .notebook import NotebookError, load_cells, rebuild, teacher_cells
 from .result import CellResult, NotebookResult, SubmissionResult
 from .sandbox import Sandbox
+from .submitted import MAX_NOTEBOOK_BYTES, SubmittedFileError, odd_entries, read_regular
 
-MAX_NOTEBOOK_BYTES = 20 * 1024 * 1024     # larger submitted notebooks are refused unread
 
 
 @dataclasses.dataclass(frozen=True)
@@ -45,11 +45,12 @@ def not_run(teacher: list[dict], status: str, note: str) -> NotebookResult:
 def grade_notebook(teacher_path: Path, submitted_path: Path, settings: Settings,
                    slot: int) -> NotebookResult:
     teacher = teacher_cells(teacher_path)
-    if not submitted_path.is_file():
-        return not_run(teacher, "missing", f"notebook {submitted_path.name} was not submitted")
-    if submitted_path.stat().st_size > MAX_NOTEBOOK_BYTES:
-        return not_run(teacher, "invalid", f"notebook {submitted_path.name} is too large")
-    raw = submitted_path.read_bytes()
+    try:                       # never through a symlink, only a regular file (submitted.py)
+        raw = read_regular(submitted_path, MAX_NOTEBOOK_BYTES)
+    except SubmittedFileError as exc:
+        status = "missing" if "missing" in str(exc) else "invalid"
+        result = not_run(teacher, status, f"notebook {exc}")
+        return dataclasses.replace(result, flags=(str(exc),)) if exc.suspicious else result
     try:
         student = load_cells(raw, f"notebook {submitted_path.name}")
     except NotebookError as exc:
@@ -75,6 +76,11 @@ def grade_submission(course: Course, student: str, assignment: str, settings: Se
         notebooks[teacher_path.stem] = grade_notebook(
             teacher_path, course.submitted(student, assignment) / teacher_path.name,
             settings, slot)
+    odd = odd_entries(course.submitted(student, assignment))     # symlinks, FIFOs...
+    if odd and notebooks:
+        first = next(iter(notebooks))
+        notebooks[first] = dataclasses.replace(
+            notebooks[first], flags=notebooks[first].flags + odd)
     return SubmissionResult(student, assignment, GRADER_VERSION, fingerprint,
                             round(time.monotonic() - started, 3), notebooks)
 

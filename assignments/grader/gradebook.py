@@ -20,6 +20,7 @@ from nbgrader.api import Gradebook, MissingEntry
 from .course import Course
 from .notebook import cell_kind, teacher_cells
 from .result import SubmissionResult
+from .submitted import parse_timestamp, read_or_none
 
 
 _NBGRADER_ALEMBIC_VERSION = nbgrader_api.get_alembic_version
@@ -69,17 +70,8 @@ def _ensure_assignment(gb: Gradebook, course: Course, assignment: str) -> None:
 
 
 def _timestamp(course: Course, student: str, assignment: str):
-    ts = course.submitted(student, assignment) / "timestamp.txt"
-    if not ts.is_file():
-        return None
-    text = ts.read_text().strip()
-    for parse in (dt.datetime.fromisoformat,
-                  lambda t: dt.datetime.strptime(t, "%Y-%m-%d %H:%M:%S.%f %Z")):
-        try:
-            return parse(text)
-        except ValueError:
-            continue
-    return None
+    raw = read_or_none(course.submitted(student, assignment) / "timestamp.txt")
+    return parse_timestamp(raw)
 
 
 def load_results(course: Course, results: list[SubmissionResult]) -> None:

@@ -16,6 +16,8 @@ from pathlib import Path
 HIDDEN_BEGIN, HIDDEN_END = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
 SOLUTION_BEGIN, SOLUTION_END = "### BEGIN SOLUTION", "### END SOLUTION"
 _TAG_KEYS = ("grade", "solution", "locked", "points", "task")
+MAX_CELLS = 10_000                 # a notebook with more cells is refused (not a notebook)
+MAX_SOURCE_CHARS = 4_000_000       # nor one whose cells hold more code than this
 
 
 class NotebookError(ValueError):
@@ -51,11 +53,13 @@ def load_cells(raw: bytes | str, what: str = "notebook") -> list[dict]:
     """The cells of a notebook given as JSON bytes; ``NotebookError`` if it is not one."""
     try:
         nb = json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as exc:
+    except (ValueError, UnicodeDecodeError, RecursionError, MemoryError) as exc:
         raise NotebookError(f"{what} is not valid JSON ({exc.__class__.__name__})") from None
     if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list):
         raise NotebookError(f"{what} has no list of cells")
-    cells = []
+    if len(nb["cells"]) > MAX_CELLS:
+        raise NotebookError(f"{what} has {len(nb['cells'])} cells (limit {MAX_CELLS})")
+    cells, chars = [], 0
     for cell in nb["cells"]:
         if not isinstance(cell, dict) or cell.get("cell_type") not in ("code", "markdown", "raw"):
             raise NotebookError(f"{what} has a malformed cell")
@@ -64,6 +68,9 @@ def load_cells(raw: bytes | str, what: str = "notebook") -> list[dict]:
         cells.append({"type": cell["cell_type"], "source": _text(cell.get("source", "")),
                       "tags": tags, "id": tags.get("grade_id") if isinstance(
                           tags.get("grade_id"), str) else None})
+        chars += len(cells[-1]["source"])
+        if chars > MAX_SOURCE_CHARS:
+            raise NotebookError(f"{what} holds more than {MAX_SOURCE_CHARS} characters of code")
     return cells
 
 
@@ -120,6 +127,28 @@ def strip_hidden(source: str) -> str:
     return "".join(out)
 
 
+def teacher_material(teacher: list[dict], student: list[dict]) -> tuple[str, ...]:
+    """Flags for a submission holding what only the teacher has: solution or hidden-test
+    markers, or the lines of a hidden test (e.g. the teacher's notebook submitted verbatim,
+    or what ``nbgrader collect`` made of a symlink to it)."""
+    flags = []
+    text = "\n".join(c["source"] for c in student)
+    lines = {line.strip() for line in text.splitlines()}
+    for marker in (SOLUTION_BEGIN, HIDDEN_BEGIN):
+        if any(line.startswith(marker) for line in lines):
+            flags.append(f"the submission contains the teacher's {marker!r} blocks")
+    hidden = set()
+    for c in teacher:
+        hidden |= {line.strip() for line in c["source"].splitlines()} - \
+            {line.strip() for line in strip_hidden(c["source"]).splitlines()}
+    hidden = {h for h in hidden if len(h) >= 16 and not h.startswith("#")}
+    found = hidden & lines
+    if hidden and len(found) >= min(3, len(hidden)):
+        flags.append(f"the submission contains the teacher's hidden tests "
+                     f"({len(found)} of their lines)")
+    return tuple(flags)
+
+
 def rebuild(teacher: list[dict], student: list[dict]) -> Rebuilt:
     """The cells to grade: teacher's tracked cells + the student's answers and extra cells."""
     flags: list[str] = []
@@ -173,7 +202,7 @@ def rebuild(teacher: list[dict], student: list[dict]) -> Rebuilt:
         elif kind == "setup":
             cells.append(Cell("setup", t["source"], gid))
         cells.extend(Cell("student", c["source"]) for c in extras.get(gid, []))
-    return Rebuilt(tuple(cells), tuple(flags))
+    return Rebuilt(tuple(cells), tuple(flags) + teacher_material(teacher, student))
 
 
 def teacher_cells(path: Path) -> list[dict]:
