@@ -226,5 +226,6 @@ class ShardedGradients:
                 grads = {name: g * weight for name, g in shard_grads.items()}
             else:
                 for name, g in shard_grads.items():
-                    grads[name] += g * weight
+                    g *= weight                  # this shard's own array: ours to scale
+                    grads[name] += g
         return loss, grads
