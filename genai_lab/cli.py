@@ -4,7 +4,9 @@
     genai-lab corpus
     genai-lab tokenize "This is a example" --vocab vocab.txt
     genai-lab train --epochs 5
+    genai-lab train --text notes.txt --save my-model    (your own text: byte-level BPE)
     genai-lab generate "The sun" --temperature 0.8 --top-k 10
+    genai-lab generate "The" --checkpoint my-model
     genai-lab trace "The sun rises"
 
 Every subcommand takes ``--json`` for machine-readable output. Bad input gets one line on
@@ -24,6 +26,8 @@ from genai_lab.generate import DEFAULT_SAMPLING, generate
 from genai_lab.pipeline import pipeline_trace, scale_comparison
 from genai_lab.predict import prediction_trace
 from genai_lab.pretrained import default_model, load_trained, train_default
+from genai_lab.realtext import (RealTextConfig, generate_text, is_text_model, load_text_model,
+                                save_text_model, train_on_text)
 from genai_lab.record import EpochRecord
 from genai_lab.sampling import SamplingConfig
 from genai_lab.wordpiece import WordPieceTokenizer
@@ -95,10 +99,13 @@ def cmd_tokenize(args: argparse.Namespace) -> None:
 
 
 def cmd_train(args: argparse.Namespace) -> None:
+    if args.text:
+        return cmd_train_text(args)
     # The one import inside a function, and not to dodge a circle: only this command needs
     # the trainer, so `generate` and `trace` run without loading it.
     from genai_lab.train import TrainConfig
-    config = TrainConfig(epochs=args.epochs, seed=args.seed, n_samples=args.samples,
+    config = TrainConfig(epochs=5 if args.epochs is None else args.epochs, seed=args.seed,
+                         n_samples=args.samples,
                          batch_size=args.batch_size, progress=not args.json and not args.quiet)
     trained = train_default(config, save=args.save, on_epoch=None if args.json else _print_epoch)
     if args.json:
@@ -109,6 +116,28 @@ def cmd_train(args: argparse.Namespace) -> None:
         print(trained.trace.ascii_chart())
         if args.save:
             print(f"saved checkpoint to {args.save}")
+
+
+def cmd_train_text(args: argparse.Namespace) -> None:
+    """``train --text PATH``: BPE and the same transformer on the user's own text."""
+    config = RealTextConfig(vocab_size=args.vocab_size, block_size=args.block_size,
+                            epochs=RealTextConfig().epochs if args.epochs is None
+                            else args.epochs, batch_size=args.batch_size, seed=args.seed)
+    documents = load_text(args.text, unit=args.unit)
+    result = train_on_text(documents, config, progress=not args.json and not args.quiet,
+                           on_epoch=None if args.json else _print_epoch)
+    if args.save:
+        save_text_model(result, args.save)
+    if args.json:
+        _emit(args, result)
+        return
+    print()
+    print(result)
+    print("Samples:")
+    for text in result.samples[:5]:
+        print(f"  {text}")
+    if args.save:
+        print(f"saved checkpoint to {args.save}")
 
 
 def _print_epoch(record: EpochRecord) -> None:
@@ -132,6 +161,15 @@ def _sampling(args: argparse.Namespace):
 
 def cmd_generate(args: argparse.Namespace) -> None:
     sampling = _sampling(args)  # checks the numbers before any training starts
+    if args.checkpoint and is_text_model(args.checkpoint):  # from `train --text`
+        model, tokenizer = load_text_model(args.checkpoint)
+        new = generate_text(model, tokenizer, args.text, args.max_new_tokens, sampling,
+                            seed=args.seed)
+        if args.json:
+            _emit(args, {"prompt": args.text, "text": args.text + new, "new_text": new})
+        else:
+            print(args.text + new)
+        return
     trained = _load_model(args)
     gen = generate(trained.model, trained.tokenizer, args.text,
                    max_new_tokens=args.max_new_tokens, sampling=sampling, seed=args.seed)
@@ -144,6 +182,10 @@ def cmd_generate(args: argparse.Namespace) -> None:
 
 def cmd_trace(args: argparse.Namespace) -> None:
     sampling = _sampling(args)
+    if args.checkpoint and is_text_model(args.checkpoint):
+        raise ValueError(f"{args.checkpoint!r} is a model trained with `train --text` "
+                         f"(byte-level BPE); trace follows the course's word-level model: "
+                         f"use generate with it")
     trained = _load_model(args)
     trace = prediction_trace(trained.model, trained.tokenizer, args.text,
                              sampling=sampling, seed=args.seed)
@@ -197,14 +239,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--vocab", help="a BERT-style vocab.txt (default: the course's vocabulary)")
     p.set_defaults(func=cmd_tokenize)
 
-    p = add("train", "Train the course's transformer on the default corpus, printing the "
-            "epoch table as it trains.")
-    p.add_argument("--epochs", type=int, default=5, help="passes over the data (5)")
+    p = add("train", "Train the course's transformer on the default corpus (or, with "
+            "--text, on your own text), printing the epoch table as it trains.")
+    p.add_argument("--epochs", type=int, default=None,
+                   help=f"passes over the data (5; with --text {RealTextConfig().epochs})")
     p.add_argument("--seed", type=int, default=0, help="random seed (0)")
     p.add_argument("--samples", type=int, default=10000, help="corpus size (10000)")
     p.add_argument("--batch-size", type=int, default=32, help="sequences per step (32)")
     p.add_argument("--save", help="write the trained model to this checkpoint folder")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--text", help="train on a UTF-8 .txt file or a folder of them instead, "
+                   "with a byte-level BPE tokenizer (no grammar: no entropy floor)")
+    p.add_argument("--unit", choices=("sentence", "paragraph", "line"), default="sentence",
+                   help="with --text: what one document is (sentence)")
+    p.add_argument("--vocab-size", type=int, default=RealTextConfig().vocab_size,
+                   help=f"with --text: BPE vocabulary size ({RealTextConfig().vocab_size})")
+    p.add_argument("--block-size", type=int, default=RealTextConfig().block_size,
+                   help=f"with --text: tokens the model reads ({RealTextConfig().block_size})")
     p.set_defaults(func=cmd_train)
 
     for name, help_ in (("generate", "Write new text after a seed text, one word at a time."),

@@ -130,3 +130,41 @@ def test_save_and_load_a_text_model(result, tmp_path):
         load_text_model(tmp_path / "nothing")
     with pytest.raises(TypeError, match="RealTextResult"):
         save_text_model("result", tmp_path / "x")
+
+
+# ---- the command line: train --text, then generate from that checkpoint ----------------------
+def test_cli_train_text_then_generate(tmp_path, capsys):
+    from genai_lab.cli import main
+
+    text = tmp_path / "notes.txt"
+    text.write_text("\n\n".join(DOCS), encoding="utf-8")
+    folder = tmp_path / "my-model"
+    argv = ["train", "--text", str(text), "--save", str(folder), "--epochs", "1",
+            "--vocab-size", "300", "--block-size", "8", "--quiet"]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert "held-out loss" in out and "perplexity" in out and "saved checkpoint" in out
+    assert is_text_model(folder)
+    runs = []
+    for _ in range(2):
+        assert main(["generate", "The cat", "--checkpoint", str(folder), "--seed", "4",
+                     "--max-new-tokens", "10"]) == 0
+        runs.append(capsys.readouterr().out)
+    assert runs[0] == runs[1] and runs[0].startswith("The cat")
+    assert main(["generate", "The", "--checkpoint", str(folder), "--json"]) == 0
+    assert '"new_text"' in capsys.readouterr().out
+    assert main(["trace", "The cat", "--checkpoint", str(folder)]) == 2
+    err = capsys.readouterr().err
+    assert "train --text" in err and len(err.strip().splitlines()) == 1
+
+
+def test_cli_train_text_bad_input_is_one_line(tmp_path, capsys):
+    from genai_lab.cli import main
+
+    assert main(["train", "--text", str(tmp_path / "missing.txt"), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert "no such file" in err and len(err.strip().splitlines()) == 1
+    small = tmp_path / "small.txt"
+    small.write_text("Hi there.", encoding="utf-8")
+    assert main(["train", "--text", str(small), "--quiet"]) == 2
+    assert len(capsys.readouterr().err.strip().splitlines()) == 1
