@@ -166,8 +166,11 @@ def test_ends_with_quiz_and_assignment(stem: str, built) -> None:
     assert any(re.search(rf'^render_quiz\("{stem}"[,)]', s, re.M) for s in code)
     assert stem in QUIZZES
     prose = "\n".join(_markdown(built[stem]))
-    folder = f"assignments/source/{ASSIGNMENT[stem]}/"
-    assert folder in prose
+    # students fetch the assignment; assignments/source/ is the teacher's copy (solutions)
+    assert "assignments/source" not in prose
+    name = ASSIGNMENT[stem]
+    assert f"**{name}**" in prose and "Assignments tab" in prose
+    folder = f"assignments/source/{name}/"
     assert (ROOT / folder).is_dir(), f"{folder} does not exist"
     last = _source(built[stem].cells[-1])
     assert "## Assignment" in last

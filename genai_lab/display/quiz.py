@@ -102,9 +102,10 @@ QUIZZES: Mapping[str, tuple[Question, ...]] = MappingProxyType({
     "00_introduction": (
         _q("What does a generative language model do, at its core?", "B",
            ("A", "It looks up the answer to a question in a database of facts.",
-            "No database is consulted: everything the model knows is stored in its weights, "
-            "learned from training text."),
-           ("B", "It predicts the next word (token) from the words so far, again and again.",
+            "The course model consults no database: everything it knows is stored in its "
+            "weights, learned from training text. Deployed assistants may also fetch "
+            "documents, but the model still writes by predicting the next token."),
+           ("B", "It predicts the next token from the tokens so far, again and again.",
             "Generation is repeated next-token prediction: predict, pick one, append, repeat."),
            ("C", "It copies whole sentences from its training data.",
             "It learns patterns and probabilities; it can produce sentences it never saw."),
@@ -254,8 +255,9 @@ QUIZZES: Mapping[str, tuple[Question, ...]] = MappingProxyType({
             "Generation needs a trained model, so it comes last."),
            ("B", "Data collection, preprocessing, feature engineering, model training, "
                  "generation.",
-            "Text is collected, cleaned and tokenized, turned into vectors, used to train the "
-            "model, and only then is the model used to generate."),
+            "Text is collected, cleaned and tokenized; the model turns ids into vectors with "
+            "an embedding table that is learned during training; only then is the model "
+            "used to generate."),
            ("C", "Preprocessing, generation, data collection, feature engineering, model "
                  "training.",
             "There is nothing to preprocess before data is collected."),
