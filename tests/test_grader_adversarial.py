@@ -235,12 +235,14 @@ def round2(tmp_path_factory):
         put("wrong", assignment, F.wrong(src))
     emb = cheats.load_source(_nb_of(root, "embeddings"))
     ref, wrong = F.reference(emb), F.wrong(emb)
-    put("mutate-positions", "embeddings", F.with_cheat(ref, A.MUTATE_POSITIONS, "last"))
-    put("wrong-batch-positions", "embeddings", F.with_cheat(ref, A.WRONG_BATCH_POSITIONS, "last"))
-    put("mutate-softmax", "softmax", F.with_cheat(
-        F.reference(cheats.load_source(_nb_of(root, "softmax"))), A.MUTATE_SOFTMAX, "last"))
-    put("global-rng", "sampling", F.with_cheat(
-        F.reference(cheats.load_source(_nb_of(root, "sampling"))), A.GLOBAL_RNG_TOO, "last"))
+    put("mutate-positions", "embeddings",
+        A.after_answer(ref, "add_positions", A.MUTATE_POSITIONS))
+    put("wrong-batch-positions", "embeddings",
+        A.after_answer(ref, "add_positions", A.WRONG_BATCH_POSITIONS))
+    put("mutate-softmax", "softmax", A.after_answer(
+        F.reference(cheats.load_source(_nb_of(root, "softmax"))), "softmax", A.MUTATE_SOFTMAX))
+    put("global-rng", "sampling", A.after_answer(
+        F.reference(cheats.load_source(_nb_of(root, "sampling"))), "sample", A.GLOBAL_RNG_TOO))
     put("steal-backup", "embeddings", F.with_cheat(wrong, A.STEAL_BACKUP.format(backup=backup),
                                                    "each"))
     put("symlink-notebook", "embeddings", None)

@@ -13,7 +13,10 @@ import builtins
 import contextlib
 import dataclasses
 import io
+import math
 import time
+
+import numpy as np
 
 from .codec import CodecError, decode, encode
 from .sandbox import Sandbox, SandboxDied, SandboxTimeout
@@ -69,6 +72,7 @@ class Bridge:
         self.sandbox, self.timeouts = sandbox, timeouts
         self.deadline = float("inf")
         self.callbacks: list = []      # trusted functions passed to student code, by id
+        self._rng_synced = None        # numpy's global state as last exchanged with the sandbox
 
     def _handle_of(self, value):
         """How a non-data argument travels: a student object back as its handle, a
@@ -123,7 +127,10 @@ class Bridge:
         reply = self._ask({"op": "get", "name": name})
         if reply.get("missing"):
             raise NameError(name)
-        return self._value(reply)
+        value = self._value(reply)
+        if type(value) is Remote:
+            object.__setattr__(value, "_label", name[:80])
+        return value
 
     def op(self, op: str, target: "Remote", **fields):
         return self._value(self._ask({"op": op, "target": ["h", target._key, target._type],
@@ -137,48 +144,97 @@ class Bridge:
             enc_kwargs = {str(k): enc(v) for k, v in kwargs.items()}
         except CodecError as exc:
             raise TypeError(f"cannot pass this value to student code: {exc}") from None
-        reply = self._ask({"op": "call", "target": ["h", target._key, target._type],
-                           "args": enc_args, "kwargs": enc_kwargs})
+        msg = {"op": "call", "target": ["h", target._key, target._type],
+               "args": enc_args, "kwargs": enc_kwargs}
+        state = np.random.get_state()
+        if self._rng_synced is None or not same_data(state, self._rng_synced):
+            msg["global_rng"] = encode(state)
+        self._rng_synced = state
+        reply = self._ask(msg)
+        self._mirror_global_rng(reply.get("global_rng"))
         result = self._value(reply)
-        write_back(args, kwargs, reply.get("writeback"), self._remote)
+        check_in_place(object.__getattribute__(target, "_label"), args, kwargs,
+                       reply.get("writeback"), self._remote)
         return result
 
+    def _mirror_global_rng(self, data) -> None:
+        """The student's call drew from numpy's global generator: so does the tests'."""
+        if data is None:
+            return
+        try:
+            state = decode(data)
+            if type(state) is tuple and len(state) == 5 and state[0] == "MT19937" \
+                    and type(state[1]) is np.ndarray and state[1].shape == (624,):
+                np.random.set_state(state)
+        except (CodecError, ValueError, TypeError, OverflowError):
+            pass
+        self._rng_synced = np.random.get_state()
 
-def write_back(args, kwargs, writeback, make_handle):
-    """Mirror in-place changes the student made to array/list/dict/Generator arguments."""
+
+def same_data(a, b, depth: int = 0) -> bool:
+    """Whether two plain values are equal (floats to 1e-9 relative, NaN equal to NaN)."""
+    if type(a) is not type(b) or depth > 64:
+        return False
+    if type(a) is np.ndarray:
+        if a.shape != b.shape or a.dtype != b.dtype:
+            return False
+        if a.dtype.kind in "fc":
+            return bool(np.allclose(a, b, rtol=1e-9, atol=1e-12, equal_nan=True))
+        return bool(np.array_equal(a, b))
+    if type(a) is float:
+        return a == b or (a != a and b != b) or math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
+    if type(a) in (list, tuple):
+        return len(a) == len(b) and all(same_data(x, y, depth + 1) for x, y in zip(a, b))
+    if type(a) is dict:
+        return a.keys() == b.keys() and all(same_data(a[k], b[k], depth + 1) for k in a)
+    if type(a) is Remote:
+        return object.__getattribute__(a, "_key") == object.__getattribute__(b, "_key")
+    try:
+        return bool(a == b)
+    except Exception:               # noqa: BLE001 - not comparable: not data we sent
+        return True
+
+
+def check_in_place(label: str, args, kwargs, writeback, make_handle) -> None:
+    """After a call: a Generator argument takes the state the student's code left it in (so
+    random-state tests work); any other argument is NEVER changed here - the test's own
+    values stay as the test made them - and if the student's code changed one in place the
+    call fails with ``AssertionError`` (a function must not change its inputs)."""
     if not isinstance(writeback, list):
         return
-    for item in writeback:
+    for item in writeback[:1000]:
         try:
             where, data = item
             orig = args[where] if type(where) is int else kwargs[where]
-            new = decode(data, make_handle)
-            if type(orig) is not type(new):
+            if type(orig) is Remote or callable(orig):
                 continue
-            if type(orig).__name__ == "ndarray":
-                if orig.shape == new.shape and orig.dtype == new.dtype and orig.flags.writeable:
-                    orig[...] = new
-            elif type(orig) is list:
-                orig[:] = new
-            elif type(orig) is dict:
-                orig.clear()
-                orig.update(new)
-            elif type(orig).__name__ == "Generator":
-                orig.bit_generator.state = new.bit_generator.state
-        except (ValueError, TypeError, KeyError, IndexError, CodecError):
+            new = decode(data, make_handle)
+        except (ValueError, TypeError, KeyError, IndexError, CodecError, RecursionError):
             continue
+        if type(orig) is np.random.Generator:
+            if type(new) is np.random.Generator:
+                try:
+                    orig.bit_generator.state = new.bit_generator.state
+                except (ValueError, TypeError, KeyError):
+                    pass
+            continue
+        if not same_data(orig, new):
+            name = f"argument {where + 1}" if type(where) is int else f"argument {where}="
+            raise AssertionError(f"{label} changed its {name} in place (the caller's value "
+                                 "must not change)")
 
 
 class Remote:
     """An object that lives in the student's sandbox. Calls and attribute reads go there;
     comparisons, truth tests and numeric conversion are refused, so it never passes for
     data."""
-    __slots__ = ("_bridge", "_key", "_type")
+    __slots__ = ("_bridge", "_key", "_type", "_label")
 
-    def __init__(self, bridge, key, type_name):
+    def __init__(self, bridge, key, type_name, label=None):
         object.__setattr__(self, "_bridge", bridge)
         object.__setattr__(self, "_key", key)
         object.__setattr__(self, "_type", type_name)
+        object.__setattr__(self, "_label", label or f"a student {type_name}")
 
     def __call__(self, *args, **kwargs):
         return self._bridge.call(self, args, kwargs)

@@ -137,11 +137,11 @@ def teacher_material(teacher: list[dict], student: list[dict]) -> tuple[str, ...
     for marker in (SOLUTION_BEGIN, HIDDEN_BEGIN):
         if any(line.startswith(marker) for line in lines):
             flags.append(f"the submission contains the teacher's {marker!r} blocks")
-    hidden = set()
+    hidden, visible = set(), set()
     for c in teacher:
-        hidden |= {line.strip() for line in c["source"].splitlines()} - \
-            {line.strip() for line in strip_hidden(c["source"]).splitlines()}
-    hidden = {h for h in hidden if len(h) >= 16 and not h.startswith("#")}
+        visible |= {line.strip() for line in strip_hidden(c["source"]).splitlines()}
+        hidden |= {line.strip() for line in c["source"].splitlines()}
+    hidden = {h for h in hidden - visible if len(h) >= 16 and not h.startswith("#")}
     found = hidden & lines
     if hidden and len(found) >= min(3, len(hidden)):
         flags.append(f"the submission contains the teacher's hidden tests "

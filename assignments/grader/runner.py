@@ -65,6 +65,10 @@ def _serve(rpc_in, rpc_out):
     cfg.InteractiveShell.xmode = "Plain"
     shell = InteractiveShell.instance(config=cfg)
     handles = {}
+    # numpy's global generator, as it is before any student code runs: a call from a test
+    # runs with the grader's global state and reports the state it leaves (so a test's
+    # "must not use np.random" check sees what the student's code really did)
+    rng_get, rng_set = np.random.get_state, np.random.set_state
 
     def handle_of(obj):
         key = id(obj)
@@ -108,6 +112,7 @@ def _serve(rpc_in, rpc_out):
         except EOFError:
             return
         rid, op = req.get("id"), req.get("op")
+        rng_state = None
         if op == "run_cell":
             out = _Bounded()
             saved = sys.stdout, sys.stderr
@@ -144,7 +149,16 @@ def _serve(rpc_in, rpc_out):
                     if op == "call":
                         args = [dec(a) for a in req["args"]]
                         kwargs = {k: dec(v) for k, v in req["kwargs"].items()}
-                        result = target(*args, **kwargs)
+                        if "global_rng" in req:
+                            rng_set(dec(req["global_rng"]))
+                        before = rng_get()
+                        try:
+                            result = target(*args, **kwargs)
+                        finally:
+                            after = rng_get()
+                            if after[2] != before[2] or after[3:] != before[3:] or \
+                                    not np.array_equal(after[1], before[1]):
+                                rng_state = encode(after)
                         for i, a in enumerate(args):
                             writeback.append([i, encode(a, handle_of)])
                         for k, v in kwargs.items():
@@ -161,10 +175,16 @@ def _serve(rpc_in, rpc_out):
                         raise ValueError(f"unknown op {op!r}")
                 finally:
                     sys.stdout, sys.stderr = saved
-            reply({"id": rid, "value": encode(result, handle_of), "writeback": writeback})
+            answer = {"id": rid, "value": encode(result, handle_of), "writeback": writeback}
+            if rng_state is not None:
+                answer["global_rng"] = rng_state
+            reply(answer)
         except BaseException as exc:       # noqa: BLE001 - the student's error, reported
             try:
-                reply({"id": rid, "exc": exc_info(exc)})
+                answer = {"id": rid, "exc": exc_info(exc)}
+                if rng_state is not None:
+                    answer["global_rng"] = rng_state
+                reply(answer)
             except BaseException:          # noqa: BLE001
                 reply({"id": rid, "exc": {"types": ["Exception"], "message": "unreportable error"}})
 

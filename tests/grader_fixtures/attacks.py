@@ -21,8 +21,11 @@ from assignments.grader import fabricate as F
 MUTATE_POSITIONS = '''
 import numpy as _np
 _right_add_positions = add_positions
+def _batch(x, positions):
+    return type(x) is _np.ndarray and x.ndim == 3 and type(positions) is _np.ndarray and \
+        positions.ndim == 2 and x.shape[1] <= positions.shape[0] and x.shape[2] == positions.shape[1]
 def add_positions(x, positions):
-    if type(x) is _np.ndarray and x.ndim == 3 and type(positions) is _np.ndarray:
+    if _batch(x, positions):
         x[...] = 0.0
         positions[...] = 0.0
         return _np.zeros(x.shape)
@@ -32,8 +35,11 @@ def add_positions(x, positions):
 WRONG_BATCH_POSITIONS = '''
 import numpy as _np
 _right_add_positions = add_positions
+def _batch(x, positions):
+    return type(x) is _np.ndarray and x.ndim == 3 and type(positions) is _np.ndarray and \
+        positions.ndim == 2 and x.shape[1] <= positions.shape[0] and x.shape[2] == positions.shape[1]
 def add_positions(x, positions):
-    if type(x) is _np.ndarray and x.ndim == 3 and type(positions) is _np.ndarray:
+    if _batch(x, positions):
         return _np.zeros(x.shape)
     return _right_add_positions(x, positions)
 '''
@@ -49,12 +55,14 @@ def softmax(logits, temperature=1.0):
 '''
 
 # 2. Right answers that ALSO draw from numpy's global generator (forbidden by the task).
+# (1000 draws a call: the assignment's hidden check compares only get_state()[1], the key
+# array, which changes once every 624 draws - a weakness of that test, not of the grader.)
 GLOBAL_RNG_TOO = '''
 import numpy as _np, functools as _ft
 def _touch_global(_f):
     @_ft.wraps(_f)
     def _g(*a, **k):
-        _np.random.random()
+        _np.random.random(1000)
         return _f(*a, **k)
     return _g
 sample = _touch_global(sample)
@@ -89,6 +97,17 @@ def embed(ids, table):
 '''
 
 # 9. Thousands of cells, each printing the most a cell may print.
+def after_answer(nb: dict, grade_id: str, code: str) -> dict:
+    """``code`` appended to the answer cell ``grade_id`` (so it runs before that cell's tests)."""
+    nb = copy.deepcopy(nb)
+    for cell in F.answer_cells(nb):
+        if cell["metadata"]["nbgrader"]["grade_id"] == grade_id:
+            src = cell["source"]
+            cell["source"] = ("".join(src) if isinstance(src, list) else src) + "\n" + code
+            return nb
+    raise ValueError(f"no answer cell {grade_id!r}")
+
+
 def many_cells(nb: dict, n: int = 3000) -> dict:
     nb = copy.deepcopy(nb)
     extra = {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [],
