@@ -1,6 +1,7 @@
 """Pictures to look at and melodies to hear: figures and players for ``genai_lab.domains``.
 
 * :func:`picture_grid`: pictures (as text) side by side in one figure, with alt text;
+* :func:`pixel_maps`: per-pixel uncertainty of the data next to the model's loss;
 * :func:`piano_roll`: a melody as a piano roll (time across, pitch up, one bar per note);
 * :func:`audio_player`: a melody as an HTML ``<audio>`` element whose WAV file is inside
   the page (a ``data:`` URI), so it plays offline, without a kernel;
@@ -60,6 +61,35 @@ def picture_grid(texts: Sequence[str], labels: Sequence[str] | None = None, *,
     if title:
         fig.suptitle(title, fontsize=11)
     return figure_with_alt(fig, alt or f"{len(texts)} small pictures in a grid.")
+
+
+def pixel_maps(entropy: object, loss: object) -> FigureWithAlt:
+    """Two (H, W) maps side by side: the data's uncertainty per pixel (given the pixels
+    before it) and the model's mean loss per pixel, on one colour scale, in nats."""
+    entropy, loss = np.asarray(entropy, dtype=float), np.asarray(loss, dtype=float)
+    if entropy.ndim != 2 or entropy.shape != loss.shape:
+        raise ValueError(f"entropy and loss must be (H, W) maps of one shape, got "
+                         f"{entropy.shape} and {loss.shape}")
+    top = float(max(entropy.max(), loss.max()))
+    fig, axes = new_figure(1, 2, style=FigureStyle(width=7.0, height=3.4, font_size=9))
+    for ax, values, title in zip(axes, (entropy, loss),
+                                 ("uncertainty in the data", "loss of the trained model")):
+        ax.imshow(values, cmap="Blues", vmin=0.0, vmax=top)
+        ax.grid(False)
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.set_title(f"{title} (nats)")
+        for (r, c), v in np.ndenumerate(values):
+            ax.text(c, r, f"{v:.2f}", ha="center", va="center", fontsize=6,
+                    color="white" if v > 0.6 * top else "black")
+    gap = float(np.abs(loss - entropy).max())
+    r, c = np.unravel_index(np.argmax(entropy), entropy.shape)
+    alt = (f"Two {entropy.shape[0]} x {entropy.shape[1]} maps of numbers. Left: how "
+           f"uncertain each pixel is given the pixels before it, at most {entropy.max():.2f} "
+           f"nats (row {r + 1}, column {c + 1}), and {int((entropy < 0.01).sum())} pixels "
+           f"below 0.01. Right: the trained model's loss at each pixel; the two maps "
+           f"differ by at most {gap:.2f} nats.")
+    return figure_with_alt(fig, alt)
 
 
 def _roll_alt(text: str) -> str:
@@ -140,4 +170,4 @@ def melody_card(text: str, title: str = "", tempo: float = TEMPO) -> MelodyCard:
 
 
 __all__ = ["PAGE_SAMPLE_RATE", "SAMPLE_RATE", "AudioPlayer", "MelodyCard", "audio_player",
-           "melody_card", "piano_roll", "picture_grid"]
+           "melody_card", "piano_roll", "picture_grid", "pixel_maps"]

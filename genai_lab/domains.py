@@ -41,6 +41,7 @@ from genai_lab.picture import PictureGrammar, picture_corpus, to_rgb, write_png
 from genai_lab.pretrained import (DefaultData, TrainedModel, cache_key, load_trained,
                                   resolve_cache_dir)
 from genai_lab.sampling import SamplingConfig
+from genai_lab.softmax import log_softmax
 from genai_lab.tokenizer import WordTokenizer
 
 DOMAINS = ("picture", "music")
@@ -235,6 +236,17 @@ def generate_domain(dm: DomainModel, n: int = 1, sampling: SamplingConfig | None
                         f"got {type(sampling).__name__}")
     rows = sample_sentences(dm.model, dm.tokenizer, n, sampling, np.random.default_rng(seed))
     return [dm.tokenizer.decode(row) for row in rows]
+
+
+def position_loss(dm: DomainModel) -> np.ndarray:
+    """Mean validation loss (nats) at each target position: (L - 1,), [PAD] targets left out
+    (a picture's 64 pixels and its [SEP]; compare with ``picture.pixel_entropy``)."""
+    ids = dm.trained.val_ids                                   # (M, L)
+    x, y = ids[:, :-1], ids[:, 1:]                             # (M, L-1) each
+    logp = log_softmax(dm.model.forward(x).astype(np.float64))  # (M, L-1, V)
+    loss = -np.take_along_axis(logp, y[..., None], axis=-1)[..., 0]  # (M, L-1)
+    keep = y != dm.tokenizer.pad_id
+    return (loss * keep).sum(axis=0) / np.maximum(keep.sum(axis=0), 1)
 
 
 @dataclass

@@ -256,6 +256,30 @@ class PictureGrammar:
         return f"PictureGrammar(size={self.size})"
 
 
+def pixel_entropy(grammar: PictureGrammar) -> np.ndarray:
+    """Exact uncertainty of each pixel given the pixels before it, in raster order.
+
+    Returns (size, size) nats: H(pixel_i | pixels_<i) = H(pixels_<=i) - H(pixels_<i),
+    the entropy of the first i+1 pixels minus that of the first i. They add up to
+    ``entropy_per_picture()`` (the final [SEP] is certain).
+    """
+    if not isinstance(grammar, PictureGrammar):
+        raise TypeError(f"grammar must be a PictureGrammar, got {type(grammar).__name__}")
+    dist = grammar.distribution()
+    index = {c: i for i, c in enumerate(COLOURS)}
+    grid = np.array([[index[w] for w in text.split()] for text in dist])  # (N, H*W)
+    p = np.fromiter(dist.values(), dtype=np.float64)                       # (N,)
+    prefix = np.zeros(len(p), dtype=np.int64)  # id of each picture's prefix so far
+    before, out = 0.0, []
+    for i in range(grid.shape[1]):
+        _, prefix = np.unique(prefix * len(COLOURS) + grid[:, i], return_inverse=True)
+        mass = np.bincount(prefix, weights=p)                              # (prefixes,)
+        h = float(-np.sum(mass * np.log(mass)))
+        out.append(h - before)
+        before = h
+    return np.array(out).reshape(grammar.size, grammar.size)
+
+
 def picture_corpus(n_samples: int = 4000, seed: int = 0, size: int = 8) -> list[str]:
     """``n_samples`` pictures (as text) drawn from ``PictureGrammar(size)`` with ``seed``."""
     n_samples = check_int("n_samples", n_samples, minimum=1)

@@ -14,14 +14,15 @@ import numpy as np
 import pytest
 
 from genai_lab.display.figures import FigureWithAlt
-from genai_lab.domain_views import audio_player, melody_card, piano_roll, picture_grid
+from genai_lab.domain_views import (audio_player, melody_card, piano_roll, picture_grid,
+                                    pixel_maps)
 from genai_lab.domains import (DOMAINS, DomainModel, check_domain, domain_cache_key,
                                domain_grammar, domain_model, generate_domain, load_domain,
-                               measure, prepare_domain_data, report_table)
+                               measure, position_loss, prepare_domain_data, report_table)
 from genai_lab.generate import DEFAULT_SAMPLING, generation_quality
 from genai_lab.melody import MelodyGrammar, notes
 from genai_lab.model import TransformerLM
-from genai_lab.picture import PictureGrammar
+from genai_lab.picture import PictureGrammar, pixel_entropy
 from genai_lab.sampling import SamplingConfig
 
 
@@ -99,6 +100,17 @@ def test_cache_entry_loads_the_same_model(dm):
     other = "music" if dm.domain == "picture" else "picture"
     with pytest.raises(ValueError, match=f"not a complete {other} model"):
         load_domain(dm.trained.path, other)
+
+
+def test_position_loss_averages_to_the_validation_loss(dm):
+    per_position = position_loss(dm)
+    assert per_position.shape == (dm.trained.val_ids.shape[1] - 1,)
+    if dm.domain == "picture":  # every position is a real target: the mean is the loss
+        assert per_position.mean() == pytest.approx(dm.trained.trace.final_val_loss, rel=1e-6)
+        floor = pixel_entropy(dm.grammar)
+        maps = pixel_maps(floor, per_position[:-1].reshape(floor.shape))
+        assert "Two 8 x 8 maps" in maps.alt
+        assert np.abs(per_position[:-1].reshape(floor.shape) - floor).max() < 0.25
 
 
 def test_measure_counts_valid_new_and_copied(picture_model):

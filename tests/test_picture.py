@@ -141,3 +141,18 @@ def test_bad_input_names_the_value():
     with pytest.raises(TypeError, match="rng must be a numpy.random.Generator"):
         PictureGrammar().sample(0)
     assert set(COLOURS) == set(PALETTE)
+
+
+def test_pixel_entropy_adds_up_to_the_picture_entropy(grammar):
+    from genai_lab.picture import pixel_entropy
+
+    per_pixel = pixel_entropy(grammar)
+    assert per_pixel.shape == (8, 8)
+    assert per_pixel.sum() == pytest.approx(grammar.entropy_per_picture(), rel=1e-9)
+    assert (per_pixel > -1e-12).all()
+    # the first pixel: day or night, and the moon or the star in the corner at night
+    first = {}
+    for text, p in grammar.distribution().items():
+        first[text.split()[0]] = first.get(text.split()[0], 0.0) + p
+    assert per_pixel[0, 0] == pytest.approx(-sum(p * math.log(p) for p in first.values()))
+    assert per_pixel[-1].max() < 1e-12  # the bottom row is always grass
