@@ -29,6 +29,7 @@ import multiprocessing
 import os
 import signal
 import sys
+import time
 
 import numpy as np
 
@@ -47,17 +48,41 @@ def usable_cpus() -> int:
     return os.cpu_count() or 1
 
 
+def idle_cpus(seconds: float = 0.05) -> float:
+    """How many CPUs the other processes left idle during the next ``seconds``.
+
+    Read from the kernel's CPU counters (/proc/stat, Linux) before and after a short sleep;
+    elsewhere estimated from the 1-minute load average (0 when neither is available).
+    """
+    def counters() -> tuple[int, int]:
+        with open("/proc/stat") as fh:               # "cpu user nice system idle iowait ..."
+            ticks = [int(v) for v in fh.readline().split()[1:]]
+        return ticks[3] + ticks[4], sum(ticks)       # idle + iowait, all (clock ticks)
+
+    try:
+        idle0, total0 = counters()
+        time.sleep(seconds)
+        idle1, total1 = counters()
+    except (OSError, ValueError, IndexError):
+        if not hasattr(os, "getloadavg"):
+            return 0.0
+        return max(0.0, usable_cpus() - os.getloadavg()[0])
+    if total1 <= total0:
+        return 0.0
+    return (idle1 - idle0) / (total1 - total0) * (os.cpu_count() or 1)
+
+
 def auto_workers(shards: int) -> int:
     """How many processes to use for ``shards`` shards on this machine, now.
 
-    One per shard, at most one per CPU, and only one when the machine is already busy
-    (the 1-minute load average leaves no CPU free) or cannot fork.
+    One per shard and per CPU the other processes leave idle (measured over 50 ms), at
+    least one; one where worker processes cannot be forked. A second process only helps
+    when a CPU is free: on a busy machine the two would wait for each other.
     """
     cpus = usable_cpus()
-    busy = hasattr(os, "getloadavg") and os.getloadavg()[0] > cpus - 1
-    if not can_fork() or busy:
+    if not can_fork() or cpus < 2 or shards < 2:
         return 1
-    return max(1, min(shards, cpus))
+    return max(1, min(shards, cpus, int(idle_cpus() + 0.5)))
 
 
 def shard_rows(batch: int, shards: int) -> list[slice]:

@@ -1,9 +1,11 @@
 """Tests of genai_lab.parallel: sharded gradients equal the whole batch's, for any worker count."""
+import os
+
 import numpy as np
 import pytest
 
 from genai_lab.model import GPTConfig, TransformerLM
-from genai_lab.parallel import ShardedGradients, auto_workers, can_fork, shard_rows
+from genai_lab.parallel import ShardedGradients, auto_workers, can_fork, idle_cpus, shard_rows
 
 
 def _model(dtype="float64", seed=0):
@@ -111,3 +113,4 @@ def test_bad_arguments():
         ShardedGradients(model, workers=1.5)
     assert 1 <= auto_workers(2) <= 2
     assert auto_workers(1) == 1
+    assert 0.0 <= idle_cpus(0.02) <= os.cpu_count()
