@@ -141,9 +141,9 @@ def cmd_train_text(args: argparse.Namespace) -> None:
 
 
 def _print_epoch(record: EpochRecord) -> None:
+    note = f" - {record.observation}" if record.observation else ""
     print(f"epoch {record.epoch}: train loss {record.train_loss:.4f}, val loss "
-          f"{record.val_loss:.4f}, accuracy {record.accuracy:.3f} - {record.observation}",
-          flush=True)
+          f"{record.val_loss:.4f}, accuracy {record.accuracy:.3f}{note}", flush=True)
 
 
 def _load_model(args: argparse.Namespace):
