@@ -6,7 +6,8 @@ at the default config, B = 32 sentences of T = 16 tokens:
     CPU second, ms per step split into phases, and minor page faults per step, for every
     configuration below;
   - the ratio of the best numpy to the best PyTorch wall time (> 1: numpy is faster);
-  - the time of an actual 5-epoch run (1410 steps) of numpy with the automatic worker count;
+  - the time of an actual 5-epoch run (1410 steps) of numpy with the automatic worker count,
+    and of the course's own default training (real corpus, evaluation and samples included);
   - the machine's load average at the start and at the end: other work on the machine slows
     every figure, so compare figures of the same run, not of different runs.
 
@@ -162,6 +163,19 @@ def numpy_full_run(cfg: BenchConfig, data, workers: int | None) -> dict:
     return {"seconds": time.perf_counter() - start, "loss": loss, "workers": used}
 
 
+def course_training() -> dict:
+    """The course's own default training (genai_lab.pretrained.train_default, no cache):
+    the real corpus, 5 epochs, evaluation and milestone samples included."""
+    from genai_lab.pretrained import train_default
+    from genai_lab.train import TrainConfig
+
+    start = time.perf_counter()
+    trained = train_default(TrainConfig(progress=False))
+    return {"seconds": time.perf_counter() - start, "epochs": trained.trace.total_seconds,
+            "per_epoch": [e.seconds for e in trained.trace.epochs],
+            "val_loss": trained.trace.final_val_loss}
+
+
 def bench_torch(cfg: BenchConfig, data, threads: int) -> dict:
     import torch
     from torch import nn
@@ -284,7 +298,8 @@ def main(argv=None) -> int:
     parser.add_argument("--torch-path", default=os.environ.get(TORCH_PATH_ENV, ""),
                         help=f"folder holding torch (default ${TORCH_PATH_ENV}); "
                              "omitted: no PyTorch comparison")
-    parser.add_argument("--worker", choices=("numpy", "torch", "full"), help=argparse.SUPPRESS)
+    parser.add_argument("--worker", choices=("numpy", "torch", "full", "course"),
+                        help=argparse.SUPPRESS)
     parser.add_argument("--options", default="{}", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     cfg = BenchConfig(timed_steps=args.steps)
@@ -296,8 +311,10 @@ def main(argv=None) -> int:
             result = bench_torch(cfg, data, options["threads"])
         elif args.worker == "numpy":
             result = bench_numpy(cfg, data, options["shards"], options["workers"])
-        else:
+        elif args.worker == "full":
             result = numpy_full_run(cfg, data, options.get("workers"))
+        else:
+            result = course_training()
         result["max_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print("RESULT " + json.dumps(result))
         return 0
@@ -355,6 +372,13 @@ def main(argv=None) -> int:
             print(f"numpy   actual    {cfg.epochs} epochs, 2 shards x {run['workers']} "
                   f"worker(s) (automatic): {run['seconds']:.1f} s "
                   f"(final batch loss {run['loss']:.3f} on random tokens)")
+        course = run_worker("course", args)
+        if course:
+            epochs = ", ".join(f"{t:.2f}" for t in course["per_epoch"])
+            print(f"numpy   the course's default training (pretrained.train_default, 5 epochs, "
+                  f"automatic workers): {course['epochs']:.1f} s in its epochs ({epochs}), "
+                  f"{course['seconds']:.1f} s with data preparation; final validation loss "
+                  f"{course['val_loss']:.4f}")
     print(f"load average (1/5/15 min) at the end: {load()}")
     return 0
 
