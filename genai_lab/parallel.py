@@ -24,6 +24,7 @@ calling process, with the same numbers.
 """
 from __future__ import annotations
 
+import contextlib
 import mmap
 import multiprocessing
 import os
@@ -110,7 +111,8 @@ class _SharedArrays:
 
 def _serve(conn, model, params: dict[str, np.ndarray], slots: list[dict[str, np.ndarray]]):
     """A worker process: compute the shards it is sent until it receives None."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's: it stops us
+    with contextlib.suppress(ValueError):   # (only possible from the main thread)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's: it stops us
     model.params = dict(params)          # read the weights the parent publishes each step
     while True:
         try:
