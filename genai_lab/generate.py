@@ -31,7 +31,8 @@ import numpy as np
 
 from genai_lab.checks import check_float, check_int, check_rng, check_str
 from genai_lab.display.table import Table
-from genai_lab.milestones import MILESTONE_STEPS, SampleJudge, SampleRecord
+from genai_lab.milestones import (MILESTONE_STEPS, SampleJudge, SampleRecord,
+                                  reference_rng)
 from genai_lab.model import TransformerLM
 from genai_lab.sampling import SamplingConfig, Selection, select_next
 from genai_lab.text import sentence_case, split_words
@@ -339,7 +340,8 @@ def generation_quality(model, tokenizer, grammar, n: int = 200,
     its own generator seeded with ``seed``, so each row is reproducible on its own. With
     ``train_ids`` (N, L), the padded training split, each row also counts the accepted
     sentences that are new (not training sentences), and ``reference`` holds the same
-    counts for ``n`` sentences drawn from the grammar itself (``grammar.sample``).
+    counts for ``n`` sentences drawn from the grammar itself (``grammar.sample`` with
+    ``milestones.reference_rng(seed)``, a stream that is not the corpus's).
     """
     check_model_and_tokenizer(model, tokenizer)
     if not callable(getattr(grammar, "accepts", None)):
@@ -366,7 +368,7 @@ def generation_quality(model, tokenizer, grammar, n: int = 200,
                                novel=None if judge is None else sum(map(judge.is_new, good))))
     reference = None
     if judge is not None:
-        rng = np.random.default_rng(seed)
+        rng = reference_rng(seed)  # not the corpus's own draws
         drawn = [grammar.sample(rng) for _ in range(n)]
         reference = QualityRow(label="the grammar itself", sampling=None, n=n, accepted=n,
                                unfinished=0, distinct=len(set(drawn)), example=drawn[0],

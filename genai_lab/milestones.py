@@ -31,6 +31,15 @@ from genai_lab.display.table import Table
 MILESTONE_STEPS = (0, 10, 25, 50, 100, 200)
 #: Longest example sentence shown in ``samples_table`` (longer ones are cut at a word).
 EXAMPLE_WIDTH = 44
+#: Sentences drawn from the grammar as a reference use ``default_rng([seed, this])``: a
+#: stream of their own. With ``default_rng(seed)`` they would repeat the very draws that
+#: made the corpus (``corpus.default_corpus`` uses it) and so be training sentences.
+REFERENCE_STREAM = 1
+
+
+def reference_rng(seed: int) -> np.random.Generator:
+    """The generator for sentences drawn from the grammar as a reference (see above)."""
+    return np.random.default_rng([check_int("seed", seed, minimum=0), REFERENCE_STREAM])
 
 # ------------------------------------------------------------------------ the record
 #: The stages of learning to write, each a condition on what the model writes (a
@@ -185,10 +194,10 @@ class SampleJudge:
                         self.tokenizer.pad_id) not in self.known
 
     def reference_novel(self, n: int, seed: int = 0) -> float:
-        """Share of ``n`` sentences drawn from the grammar itself that are not in the
-        training split: what "new" means for the true language at this sample size."""
+        """Share of ``n`` sentences drawn from the grammar itself (``reference_rng(seed)``)
+        that are not in the training split: "new" for the true language, sampled."""
         n = check_int("n", n, minimum=1)
-        rng = np.random.default_rng(check_int("seed", seed, minimum=0))
+        rng = reference_rng(seed)
         return sum(self.is_new(self.grammar.sample(rng)) for _ in range(n)) / n
 
 
