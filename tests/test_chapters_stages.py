@@ -39,10 +39,10 @@ ALLOWED_NUMBERS = {
     #  [CLS]/[SEP] layout; plot rows; the truncation example's row length; chapter 8 (named);
     #  the 256 byte values (a definition); the BPE vocabulary sizes chosen (inputs)
     "03_feature_engineering": {"208", "209", "1169", "0", "-1"},  # example ids; cosine range
-    "04_model_training": {"0", "0.5", "0.69", "32", "2.5", "0.8", "0.30", "0.78"},
-    #  the loss of probability 1 / 0.5 (definition), the demo batch size, and the SEED's
-    #  epoch table, quoted as the seed's
-    "05_generation": {"0", "0.5", "0.9", "0.1", "3.0", "200"},  # slider ranges and
+    "04_model_training": {"0", "0.5", "0.69", "32", "200"},
+    #  the loss of probability 1 / 0.5 (definition), the demo batch size, the steps of
+    #  the learning-rate experiment (an input)
+    "05_generation": {"0", "0.5", "0.9", "0.1", "3.0", "200", "1.5"},  # slider ranges and
     #  settings named in the text (inputs), the number of sentences asked for
 }
 
