@@ -147,8 +147,9 @@ QUESTIONS = (
     ),
     SingleChoice(
         qid="01-bigram-gap", level="medium",
-        prompt=f"The grammar gives a bigram entropy of {_summary['bigram_entropy_per_token']:.3f}"
-               f" and an entropy floor of {_summary['entropy_per_token']:.3f} nats per token. "
+        prompt=f"The grammar gives a bigram floor (exact) of "
+               f"{_summary['bigram_entropy_per_token']:.3f} and an entropy floor of "
+               f"{_summary['entropy_per_token']:.3f} nats per token. "
                "What does the gap between the two numbers measure?",
         options=(
             wrong("How much the training set differs from the validation set.",
@@ -157,7 +158,7 @@ QUESTIONS = (
                   "Neither number depends on a model's size."),
             right("What a model can only learn by reading more of the sentence than the "
                   "previous word.",
-                  "The bigram entropy is the best possible loss when only the previous word "
+                  "The bigram floor is the best possible loss when only the previous token "
                   "is seen; reading the whole sentence so far can go down to the floor."),
             wrong("The rounding error of the computation.",
                   "The gap is large and real: it is the information in the earlier words.")),
