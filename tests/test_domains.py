@@ -121,6 +121,8 @@ def test_measure_counts_valid_new_and_copied(picture_model):
     assert report.copied == sum(1 for t in texts if t in seen and picture_model.grammar.accepts(t))
     assert report.novel == report.valid - report.copied
     assert len(report.quality.rows) == 2
+    reference = report.quality.reference  # the grammar's own draws, judged the same way
+    assert reference.n == 40 and reference.accepted == 40
     table = str(report_table([report]))
     assert "picture" in table and f"{report.final_over_floor:.3f}" in table
 
