@@ -7,12 +7,20 @@ uses that the teacher did not define (``softmax``, ``vocab``...) is fetched thro
 patching ``np.allclose``, builtins, IPython hooks, ``sys.settrace`` or ``atexit`` in the
 sandbox cannot touch the tests. Scoring follows nbgrader's rules (an error or any stderr
 output scores 0), except that a final ``False`` value scores 0 too.
+
+``run_notebook`` is the entry point: the full run (hidden tests included) gives the scores.
+Student code sees the hidden tests' inputs, and could carry them into a later visible
+failure's message or its printed output; so any text shown to the student that was made
+after a hidden test ran comes from a second, visible-only run in a fresh sandbox that never
+saw a hidden test (or is withheld). One notebook time limit bounds everything: both runs,
+every cell, every test, the sandbox start-ups.
 """
 from __future__ import annotations
 
 import ast
 import builtins
 import contextlib
+import dataclasses
 import linecache
 import signal
 import time
@@ -26,6 +34,11 @@ from .result import CellResult
 from .sandbox import Sandbox, SandboxDied, SandboxTimeout
 
 HIDDEN_FAILED = "hidden test failed"
+NOT_SHOWN = ("a visible test failed (its message is not shown: it was produced after hidden "
+             "tests ran)")
+MAX_STUDENT_CELLS = 500         # student cells run per notebook; the rest are skipped
+MAX_OUTPUT_CHARS = 100_000      # printed output kept per notebook
+MAX_REPORTS = 50                # flags / notes kept per notebook
 
 
 def bound_names(tree: ast.AST) -> set[str]:
@@ -107,8 +120,11 @@ def _alarm(_signum, _frame):
 class NotebookRun:
     """Runs a rebuilt notebook and scores its test cells."""
 
-    def __init__(self, sandbox: Sandbox, timeouts: Timeouts):
+    def __init__(self, sandbox: Sandbox, timeouts: Timeouts, deadline: float | None = None,
+                 visible_only: bool = False):
         self.sandbox, self.timeouts = sandbox, timeouts
+        self.deadline = time.monotonic() + timeouts.notebook if deadline is None else deadline
+        self.visible_only = visible_only        # hidden parts of test cells are skipped
         self.bridge = Bridge(sandbox, timeouts)
         self.ns: dict = {"__name__": "__grader__", "__builtins__": builtins}
         self.teacher_names: set[str] = set()
@@ -116,12 +132,25 @@ class NotebookRun:
         self.notes: list[str] = []
         self.cells: list[dict] = []
         self.outputs: list[str] = []
+        self.output_after_hidden: list[bool] = []
+        self.hidden_ran = False                 # a hidden part has been executed
+        self.after_hidden: set[str] = set()     # tests whose visible failure text came after
+        self._output_chars = 0
+        self._student_cells = 0
+
+    def _left(self) -> float:
+        return min(self.timeouts.cell, self.deadline - time.monotonic())
 
     # student side -------------------------------------------------------------------------
-    def run_student(self, cell: Cell, index: int, deadline: float) -> None:
+    def run_student(self, cell: Cell, index: int) -> None:
         if self.sandbox.dead_reason:
             return
-        left = min(self.timeouts.cell, deadline - time.monotonic())
+        self._student_cells += 1
+        if self._student_cells > MAX_STUDENT_CELLS:
+            if self._student_cells == MAX_STUDENT_CELLS + 1:
+                self.notes.append(f"only the first {MAX_STUDENT_CELLS} student cells ran")
+            return
+        left = self._left()
         if left <= 0:
             self.notes.append("notebook time limit reached: the remaining cells did not run")
             self.sandbox.dead_reason = "notebook time limit reached"
@@ -135,7 +164,10 @@ class NotebookRun:
         except SandboxDied as exc:
             self.flags.append(f"student process died in cell {index + 1}: {exc}")
             return
-        self.outputs.append(str(reply.get("output", ""))[:4000])
+        text = str(reply.get("output", ""))[:max(0, min(4000, MAX_OUTPUT_CHARS - self._output_chars))]
+        self._output_chars += len(text)
+        self.outputs.append(text)
+        self.output_after_hidden.append(self.hidden_ran)
         if reply.get("status") == "error":
             ename = str(reply.get("ename", ""))[:100]
             if ename == "MemoryError":
@@ -161,9 +193,9 @@ class NotebookRun:
 
     def run_teacher_setup(self, cell: Cell) -> None:
         """A locked, ungraded teacher cell (imports, helpers): runs on both sides."""
-        if not self.sandbox.dead_reason:
+        if not self.sandbox.dead_reason and self._left() > 0:
             try:
-                self.sandbox.request({"op": "run_cell", "source": cell.source}, self.timeouts.cell)
+                self.sandbox.request({"op": "run_cell", "source": cell.source}, self._left())
             except (SandboxTimeout, SandboxDied):
                 pass
         try:
@@ -194,6 +226,7 @@ class NotebookRun:
             if i == len(parts) - 1 and tree.body and isinstance(tree.body[-1], ast.Expr):
                 last = ast.Expression(tree.body.pop().value)
             out, err = BoundedText(), BoundedText()
+            self.hidden_ran |= hidden
             try:
                 with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
                     exec(compile(tree, name, "exec"), self.ns)
@@ -206,16 +239,28 @@ class NotebookRun:
             except _CellTimeout:
                 raise
             except BaseException as exc:  # noqa: BLE001 - any failure of the test
+                if self.hidden_ran and not hidden:
+                    self.after_hidden.add(cell.grade_id)
                 return 0.0, failure_feedback(exc, hidden)
         score = credit(last_value, cell.points)
         return score, "passed" if score else "the test returned no credit"
 
     def run_test(self, cell: Cell) -> CellResult:
         started = time.monotonic()
-        self.bridge.deadline = started + self.timeouts.cell
+        budget = self._left()
         parts = segments(cell.source)
+        if self.visible_only:
+            parts = [(h, code) for h, code in parts if not h]
+        if budget <= 0 or not parts:
+            if budget <= 0 and "notebook time limit reached" not in self.notes:
+                self.notes.append("notebook time limit reached")
+                self.sandbox.dead_reason = self.sandbox.dead_reason or "notebook time limit reached"
+                self.sandbox.kill()
+            return CellResult(cell.grade_id, cell.points, 0.0, "not run",
+                              "the notebook ran out of time" if parts else "")
+        self.bridge.deadline = started + budget
         previous = signal.signal(signal.SIGALRM, _alarm)
-        signal.setitimer(signal.ITIMER_REAL, self.timeouts.cell + 5)
+        signal.setitimer(signal.ITIMER_REAL, budget + 2)
         try:
             score, feedback = self._score_parts(cell, parts)
         except _CellTimeout:
@@ -233,11 +278,10 @@ class NotebookRun:
     def run(self, cells: tuple[Cell, ...]) -> tuple[CellResult, ...]:
         self._student_names = set()
         self._death_reported = False
-        deadline = time.monotonic() + self.timeouts.notebook
         results = []
         for index, cell in enumerate(cells):
             if cell.kind == "student":
-                self.run_student(cell, index, deadline)
+                self.run_student(cell, index)
             elif cell.kind == "setup":
                 self.run_teacher_setup(cell)
             elif cell.kind == "test":
@@ -255,3 +299,63 @@ class NotebookRun:
                                           "graded by the teacher"))
             self._death_reported = bool(self.sandbox.dead_reason)
         return tuple(results)
+
+
+@dataclasses.dataclass(frozen=True)
+class Outcome:
+    """What ``run_notebook`` found: scores from the full run, texts safe to show."""
+    cells: tuple[CellResult, ...]
+    flags: tuple[str, ...]
+    notes: tuple[str, ...]
+    outputs: tuple[str, ...]
+
+
+def _bounded(items: list[str]) -> tuple[str, ...]:
+    kept = [str(i)[:500] for i in items[:MAX_REPORTS]]
+    if len(items) > MAX_REPORTS:
+        kept.append(f"... and {len(items) - MAX_REPORTS} more")
+    return tuple(kept)
+
+
+def run_notebook(cells: tuple[Cell, ...], start_sandbox, timeouts: Timeouts) -> Outcome:
+    """Grade ``cells``: ``start_sandbox()`` gives a fresh ``Sandbox`` (called once or twice).
+
+    The full run scores. If it produced text for the student after a hidden test had run
+    (a visible failure's message, printed output), that text is replaced by the same
+    notebook's visible-only run in a new sandbox (no hidden test ever reaches it), or by
+    ``NOT_SHOWN`` when the notebook's time is up."""
+    deadline = time.monotonic() + timeouts.notebook
+    box = start_sandbox()
+    try:
+        full = NotebookRun(box, timeouts, deadline)
+        results = full.run(cells)
+    finally:
+        box.close()
+    outputs = list(full.outputs)
+    tainted_output = any(o and t for o, t in zip(full.outputs, full.output_after_hidden))
+    failed_after = {c.grade_id for c in results if c.grade_id in full.after_hidden
+                    and c.status == "failed" and c.feedback not in (HIDDEN_FAILED,)}
+    if failed_after or tainted_output:
+        clean = None
+        if deadline - time.monotonic() > 1:
+            last = len(cells) if tainted_output else 1 + max(
+                i for i, c in enumerate(cells) if c.kind == "test" and c.grade_id in failed_after)
+            box = start_sandbox()
+            try:
+                visible = NotebookRun(box, timeouts, deadline, visible_only=True)
+                clean = {c.grade_id: c for c in visible.run(cells[:last])}
+                if tainted_output:
+                    outputs = list(visible.outputs)
+            finally:
+                box.close()
+        else:
+            outputs = [o if not t else "" for o, t in zip(full.outputs, full.output_after_hidden)]
+        fixed = []
+        for c in results:
+            if c.grade_id in failed_after:
+                v = (clean or {}).get(c.grade_id)
+                c = dataclasses.replace(c, feedback=v.feedback if v is not None and
+                                        v.status == "failed" else NOT_SHOWN)
+            fixed.append(c)
+        results = tuple(fixed)
+    return Outcome(results, _bounded(full.flags), _bounded(full.notes), tuple(outputs))

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from .bridge import Timeouts
 from .course import GRADER_VERSION, Course
-from .execute import NotebookRun
+from .execute import run_notebook
 from .isolation import SandboxConfig
 from .notebook import NotebookError, load_cells, rebuild, teacher_cells
 from .result import CellResult, NotebookResult, SubmissionResult
@@ -56,14 +56,11 @@ def grade_notebook(teacher_path: Path, submitted_path: Path, settings: Settings,
     except NotebookError as exc:
         return not_run(teacher, "invalid", str(exc))
     rebuilt = rebuild(teacher, student)
-    sandbox = Sandbox(settings.sandbox, slot, {submitted_path.name: raw})
-    try:
-        run = NotebookRun(sandbox, settings.timeouts)
-        cells = run.run(rebuilt.cells)
-    finally:
-        sandbox.close()
-    return NotebookResult("graded", cells, flags=rebuilt.flags + tuple(run.flags),
-                          notes=tuple(run.notes), outputs=tuple(run.outputs))
+    run = run_notebook(rebuilt.cells, lambda: Sandbox(settings.sandbox, slot,
+                                                      {submitted_path.name: raw}),
+                       settings.timeouts)
+    return NotebookResult("graded", run.cells, flags=rebuilt.flags[:50] + run.flags,
+                          notes=run.notes, outputs=run.outputs)
 
 
 def grade_submission(course: Course, student: str, assignment: str, settings: Settings,
