@@ -86,9 +86,19 @@ def auto_workers(shards: int) -> int:
     return max(1, min(shards, cpus, int(idle_cpus() + 0.5)))
 
 
+#: Size of the calling process's shard (the first), as a share of each other shard's. That
+#: process also adds the shards up and takes the optimizer step, about as long as one
+#: sentence in 16 takes forward and backward (measured), so a smaller shard lets both
+#: processes finish together: 15 and 17 sentences of a batch of 32.
+CALLER_SHARE = 15 / 16
+
+
 def shard_rows(batch: int, shards: int) -> list[slice]:
-    """Row ranges of ``shards`` near-equal pieces of ``batch`` rows (first pieces larger)."""
-    bounds = np.linspace(0, batch, shards + 1).round().astype(int)
+    """Row ranges of ``shards`` pieces of ``batch`` rows, in order: near-equal, except that
+    the first is ``CALLER_SHARE`` as large as the others. Depends on nothing else, so the
+    same batch is always cut the same way."""
+    weights = np.array([CALLER_SHARE] + [1.0] * (shards - 1))
+    bounds = (np.concatenate([[0.0], np.cumsum(weights)]) / weights.sum() * batch).round()
     return [slice(int(a), int(b)) for a, b in zip(bounds[:-1], bounds[1:])]
 
 

@@ -25,6 +25,8 @@ def test_shard_rows_cover_the_batch_in_order():
     rows = shard_rows(7, 3)
     assert [(r.start, r.stop) for r in rows] == [(0, 2), (2, 5), (5, 7)]
     assert [(r.start, r.stop) for r in shard_rows(1, 2)] == [(0, 0), (0, 1)]
+    assert [(r.start, r.stop) for r in shard_rows(32, 2)] == [(0, 15), (15, 32)]  # caller: fewer
+    assert [(r.start, r.stop) for r in shard_rows(8, 2)] == [(0, 4), (4, 8)]
 
 
 @pytest.mark.parametrize("shards", [2, 3])
