@@ -255,7 +255,7 @@ def round2(tmp_path_factory):
         target.symlink_to(_nb_of(root, "embeddings"))
     put("teacher-verbatim", "embeddings", _nb_of(root, "embeddings").read_bytes())
     put("pasted-hidden", "embeddings", A.pasted_hidden(wrong, emb))
-    put("surrogate", "embeddings", F.with_cheat(ref, A.SURROGATE_MESSAGE, "last"))
+    put("surrogate", "embeddings", A.after_answer(ref, "embed", A.SURROGATE_MESSAGE))
     put("bad-timestamp-bytes", "embeddings", ref, b"\xff\xfe\x00 not a date \x9c")
     put("bad-timestamp-range", "embeddings", ref, b"9999-12-31 23:59:59.999999-14:00")
     put("escape-ids", "embeddings", A.escaped_ids(wrong))

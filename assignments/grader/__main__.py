@@ -27,6 +27,7 @@ from .cgroup import available as cgroup_available
 from .isolation import (Limits, SandboxConfig, allow_list, default_hide, detect_mode,
                         keep_paths)
 from .result import read_result
+from .safetext import printable
 from .sandbox import Sandbox
 
 
@@ -174,10 +175,17 @@ def main(argv: list[str] | None = None) -> int:
     pairs = course.submissions(args.assignment or None, args.student or None)
     report = grade_batch(course, pairs, settings, workers=args.workers,
                          progress=not args.no_progress)
+    problems = list(report.load_failures)
     if not args.no_feedback:
-        for r in report.results:
-            write_feedback(course, r)
+        for r in report.results:               # one failing page never stops the others
+            try:
+                write_feedback(course, r)
+            except Exception as exc:            # noqa: BLE001 - reported below
+                problems.append(f"feedback for {r.student!r}/{r.assignment!r}: "
+                                f"{type(exc).__name__}: {exc}")
     print(summary_table(report.results))
+    for problem in problems:
+        print(f"warning: {printable(problem, 500)}", file=sys.stderr)
     print(f"\n{len(report.results)} submissions ({report.graded} graded now, {report.reused} "
           f"already graded) in {report.seconds:.1f} s; sandbox: {settings.sandbox.mode}")
     return 0

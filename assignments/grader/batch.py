@@ -1,11 +1,17 @@
 """Grade a batch of submissions on N worker processes, restartably.
 
-Each submission is graded in its own forked worker process (which starts the sandbox);
+Each submission is graded in its own forked worker process (which starts the sandbox),
+whose address space is bounded (``GRADER_MEMORY_BYTES``: untrusted input cannot make the
+trusted grader grow without limit) and which is killed after the submission's time limit;
 its result is written atomically to ``results/<student>/<assignment>.json`` together with a
 fingerprint of everything it depends on. A later run skips submissions whose result has
 the current fingerprint, so a run killed at any point (even SIGKILL) resumes where it
 stopped, and no submission is graded twice. Only after all results exist does one writer
 load them into the gradebook (idempotent: scores are set, never added).
+
+Another engine can do the grading: ``backend.run(course, pairs, settings)`` yielding
+``(student, assignment, SubmissionResult)`` (``cluster.DaskBackend``); this process still
+writes every result file and the gradebook.
 """
 from __future__ import annotations
 
@@ -14,6 +20,7 @@ import dataclasses
 import multiprocessing as mp
 import multiprocessing.connection
 import os
+import resource
 import signal
 import sys
 import time
@@ -22,6 +29,10 @@ from .course import Course
 from .grade import Settings, crashed_result, grade_submission
 from .gradebook import load_results
 from .result import SubmissionResult, read_result, write_result
+from .safetext import printable
+
+
+GRADER_MEMORY_BYTES = 3 * 1024**3   # address space of the process grading one submission
 
 
 @dataclasses.dataclass
@@ -30,6 +41,15 @@ class BatchReport:
     graded: int                  # submissions graded in this run
     reused: int                  # submissions whose current result was already on disk
     seconds: float               # wall-clock time of the whole run
+    load_failures: list[str] = dataclasses.field(default_factory=list)  # gradebook refused
+
+
+def bound_own_memory(limit: int = GRADER_MEMORY_BYTES) -> None:
+    """Limit this (trusted) process's address space: a bomb in untrusted input ends in a
+    MemoryError here, i.e. that one submission's "grading failed", not a machine out of memory."""
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    resource.setrlimit(resource.RLIMIT_AS, (limit if hard == resource.RLIM_INFINITY
+                                            else min(limit, hard), hard))
 
 
 def _worker(course: Course, student: str, assignment: str, settings: Settings, slot: int):
@@ -37,20 +57,30 @@ def _worker(course: Course, student: str, assignment: str, settings: Settings, s
     if os.getppid() == 1:
         os._exit(3)
     signal.signal(signal.SIGINT, signal.SIG_DFL)
-    result = grade_submission(course, student, assignment, settings, slot)
-    write_result(course.result_path(student, assignment), result)
+    try:
+        bound_own_memory()
+        result = grade_submission(course, student, assignment, settings, slot)
+        write_result(course.result_path(student, assignment), result)
+    except BaseException:            # noqa: BLE001 - the parent records "grading failed"
+        os._exit(1)
     os._exit(0)
 
 
+KILL_GRACE = 8.0     # seconds per notebook for interrupting, killing and emptying sandboxes
+
+
 def _hard_limit(course: Course, assignment: str, settings: Settings) -> float:
+    """A worker still running after this is killed: the notebook limit (which already
+    covers start-ups and both runs) plus the time its kills may take."""
     n = len(course.source_notebooks(assignment))
-    return n * (settings.timeouts.notebook + settings.timeouts.start + 30) + 30
+    return n * (settings.timeouts.notebook + KILL_GRACE) + 5
 
 
 def grade_batch(course: Course, pairs: list[tuple[str, str]], settings: Settings,
                 workers: int | None = None, progress: bool = True,
-                load: bool = True) -> BatchReport:
-    """Grade every (student, assignment) in ``pairs`` that has no current result."""
+                load: bool = True, backend=None) -> BatchReport:
+    """Grade every (student, assignment) in ``pairs`` that has no current result, on local
+    worker processes or on ``backend`` (e.g. ``cluster.DaskBackend``)."""
     started = time.monotonic()
     workers = max(1, workers or os.cpu_count() or 1)
     key = settings.key()
@@ -66,6 +96,27 @@ def grade_batch(course: Course, pairs: list[tuple[str, str]], settings: Settings
         tqdm.monitor_interval = 0          # no monitor thread: we fork workers
         bar = tqdm(total=len(pairs), initial=len(pairs) - len(todo), unit="submission",
                    desc="grading", file=sys.stderr)
+    try:
+        if backend is not None:
+            for student, assignment, result in backend.run(course, todo, settings):
+                write_result(course.result_path(student, assignment), result)
+                if bar:
+                    bar.update(1)
+        else:
+            _run_local(course, todo, settings, workers, prints, bar)
+    finally:
+        if bar:
+            bar.close()
+    results = [read_result(course.result_path(s, a)) for s, a in pairs]
+    results = sorted((r for r in results if r), key=lambda r: (r.assignment, r.student))
+    failures = load_results(course, results) if load and results else []
+    return BatchReport(results, len(todo), len(pairs) - len(todo), time.monotonic() - started,
+                       failures)
+
+
+def _run_local(course: Course, todo: list[tuple[str, str]], settings: Settings, workers: int,
+               prints: dict, bar) -> None:
+    """Grade ``todo`` on ``workers`` forked processes, each result written by its worker."""
     ctx = mp.get_context("fork")
     running: dict = {}                 # sentinel -> (process, student, assignment, slot, t0)
     free_slots = list(range(workers))[::-1]
@@ -103,22 +154,15 @@ def grade_batch(course: Course, pairs: list[tuple[str, str]], settings: Settings
     finally:
         for proc, *_ in running.values():
             proc.kill()
-        if bar:
-            bar.close()
-    results = [read_result(course.result_path(s, a)) for s, a in pairs]
-    results = sorted((r for r in results if r), key=lambda r: (r.assignment, r.student))
-    if load and results:
-        load_results(course, results)
-    return BatchReport(results, len(todo), len(pairs) - len(todo), time.monotonic() - started)
 
 
 def summary_table(results: list[SubmissionResult]) -> str:
     """One line per submission: student, assignment, score/max, seconds, flags and notes."""
     rows = [("student", "assignment", "score", "seconds", "suspicious / notes")]
-    for r in results:
+    for r in results:                      # every student-controlled string escaped
         marks = "; ".join([*r.flags, *(f"({n})" for n in r.notes)]) or "-"
-        rows.append((r.student, r.assignment, f"{r.score:g}/{r.max_score:g}",
-                     f"{r.seconds:.1f}", marks[:200]))
+        rows.append((printable(r.student, 100), printable(r.assignment, 100),
+                     f"{r.score:g}/{r.max_score:g}", f"{r.seconds:.1f}", printable(marks[:200])))
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
     lines = ["  ".join(c.ljust(w) for c, w in zip(row[:4], widths)) + "  " + row[4]
              for row in rows]

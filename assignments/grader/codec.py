@@ -20,6 +20,8 @@ import struct
 import numpy as np
 
 MAX_DEPTH = 64                      # nesting limit for containers
+MAX_NODES = 1_000_000               # values (of any kind) one decoded message may hold
+MAX_STATE_CHARS = 20_000            # size of a generator state (JSON text)
 _ARRAY_KINDS = "biufcU"             # numpy dtype kinds allowed to cross (never "O")
 
 
@@ -92,9 +94,23 @@ def decode(data, make_handle=None, depth=0, make_callback=None):
 
     ``["h", id, type]`` becomes ``make_handle(id, type)`` and ``["k", id]`` (a function of
     the trusted side passed as an argument) ``make_callback(id)``; without these makers
-    such tags are refused."""
+    such tags are refused. Anything malformed, too deep or too big (``MAX_NODES``) raises
+    ``CodecError`` and nothing else."""
+    try:
+        return _decode(data, make_handle, depth, make_callback, [MAX_NODES])
+    except CodecError:
+        raise
+    except (TypeError, ValueError, KeyError, IndexError, AttributeError, OverflowError,
+            RecursionError, MemoryError) as exc:
+        raise CodecError(f"malformed value ({type(exc).__name__})") from None
+
+
+def _decode(data, make_handle, depth, make_callback, budget):
     if depth > MAX_DEPTH:
         raise CodecError("value nested too deeply")
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise CodecError(f"value holds more than {MAX_NODES} items")
     if not isinstance(data, list) or not data or not isinstance(data[0], str):
         raise CodecError("malformed value")
     tag = data[0]
@@ -113,7 +129,9 @@ def decode(data, make_handle=None, depth=0, make_callback=None):
     if tag == "y" and len(data) == 2 and type(data[1]) is str:
         return bytes(base64.b64decode(data[1]))
     if tag in ("l", "u", "e") and len(data) == 2 and isinstance(data[1], list):
-        items = [decode(v, make_handle, depth + 1, make_callback) for v in data[1]]
+        if len(data[1]) > budget[0]:
+            raise CodecError(f"value holds more than {MAX_NODES} items")
+        items = [_decode(v, make_handle, depth + 1, make_callback, budget) for v in data[1]]
         if tag == "l":
             return items
         if tag == "u":
@@ -127,9 +145,9 @@ def decode(data, make_handle=None, depth=0, make_callback=None):
         for pair in data[1]:
             if not isinstance(pair, list) or len(pair) != 2:
                 raise CodecError("malformed dict item")
-            key = decode(pair[0], None, depth + 1)
+            key = _decode(pair[0], None, depth + 1, None, budget)
             try:
-                out[key] = decode(pair[1], make_handle, depth + 1, make_callback)
+                out[key] = _decode(pair[1], make_handle, depth + 1, make_callback, budget)
             except TypeError as exc:
                 raise CodecError("unhashable dict key") from exc
         return out
@@ -151,8 +169,13 @@ def decode(data, make_handle=None, depth=0, make_callback=None):
         return np.frombuffer(raw, dtype=dt)[0]
     if tag == "r" and len(data) == 3 and data[1] in ("PCG64", "PCG64DXSM", "MT19937",
                                                       "Philox", "SFC64"):
+        if type(data[2]) is not str or len(data[2]) > MAX_STATE_CHARS:
+            raise CodecError("bad generator state")
         bg = getattr(np.random, data[1])()
-        bg.state = json.loads(data[2])
+        try:
+            bg.state = json.loads(data[2])
+        except Exception as exc:       # noqa: BLE001 - numpy raises many kinds here
+            raise CodecError(f"bad generator state ({type(exc).__name__})") from None
         return np.random.Generator(bg)
     if tag == "h" and len(data) == 3 and type(data[1]) is int and make_handle is not None:
         return make_handle(int(data[1]), str(data[2]))

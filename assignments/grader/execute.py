@@ -31,6 +31,7 @@ import numpy as np
 from .bridge import BoundedText, Bridge, StudentDied, StudentError, StudentTimeout, Timeouts
 from .notebook import HIDDEN_BEGIN, HIDDEN_END, Cell
 from .result import CellResult
+from .safetext import valid_text
 from .sandbox import Sandbox, SandboxDied, SandboxTimeout
 
 HIDDEN_FAILED = "hidden test failed"
@@ -311,7 +312,7 @@ class Outcome:
 
 
 def _bounded(items: list[str]) -> tuple[str, ...]:
-    kept = [str(i)[:500] for i in items[:MAX_REPORTS]]
+    kept = [valid_text(i, 500) for i in items[:MAX_REPORTS]]
     if len(items) > MAX_REPORTS:
         kept.append(f"... and {len(items) - MAX_REPORTS} more")
     return tuple(kept)
@@ -358,4 +359,6 @@ def run_notebook(cells: tuple[Cell, ...], start_sandbox, timeouts: Timeouts) -> 
                                         v.status == "failed" else NOT_SHOWN)
             fixed.append(c)
         results = tuple(fixed)
-    return Outcome(results, _bounded(full.flags), _bounded(full.notes), tuple(outputs))
+    results = tuple(dataclasses.replace(c, feedback=valid_text(c.feedback, 5000)) for c in results)
+    return Outcome(results, _bounded(full.flags), _bounded(full.notes),
+                   tuple(valid_text(o, 4000) for o in outputs))

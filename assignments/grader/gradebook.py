@@ -74,33 +74,47 @@ def _timestamp(course: Course, student: str, assignment: str):
     return parse_timestamp(raw)
 
 
-def load_results(course: Course, results: list[SubmissionResult]) -> None:
-    """Write ``results`` (from ``grade_submission``) into ``course``'s gradebook."""
+def load_results(course: Course, results: list[SubmissionResult]) -> list[str]:
+    """Write ``results`` (from ``grade_submission``) into ``course``'s gradebook.
+
+    A result the gradebook refuses (e.g. a student folder name that is not UTF-8) is left
+    out and named in the returned list; the others are loaded."""
     _alembic_on_path()
+    failed = []
     with warnings.catch_warnings(), Gradebook(course.gradebook_url) as gb:
         # nbgrader's own add_submission triggers SQLAlchemy "not in session" warnings
         warnings.simplefilter("ignore", category=Warning)
         for assignment in sorted({r.assignment for r in results}):
             _ensure_assignment(gb, course, assignment)
         for r in sorted(results, key=lambda r: (r.assignment, r.student)):
-            gb.update_or_create_student(r.student)
-            kwargs = {}
-            stamp = _timestamp(course, r.student, r.assignment)
-            if stamp is not None:
-                kwargs["timestamp"] = stamp
-            gb.update_or_create_submission(r.assignment, r.student, **kwargs)
-            for nb_name, nb in r.notebooks.items():
-                sub_nb = gb.find_submission_notebook(nb_name, r.assignment, r.student)
-                sub_nb.flagged = nb.flagged
-                for cell in nb.cells:
-                    grade = gb.find_grade(cell.grade_id, nb_name, r.assignment, r.student)
-                    if cell.manual:
-                        grade.auto_score = None
-                        grade.needs_manual_grade = True
-                    else:
-                        grade.auto_score = float(cell.score or 0.0)
-                        grade.needs_manual_grade = False
-            gb.db.commit()
+            try:
+                _load_one(gb, course, r)
+            except Exception as exc:       # noqa: BLE001 - this submission's failure only
+                gb.db.rollback()
+                failed.append(f"{r.student!r}/{r.assignment!r}: {type(exc).__name__}")
+    return failed
+
+
+def _load_one(gb: Gradebook, course: Course, r: SubmissionResult) -> None:
+    """Set the scores and flags of one submission (committed on its own)."""
+    gb.update_or_create_student(r.student)
+    kwargs = {}
+    stamp = _timestamp(course, r.student, r.assignment)
+    if stamp is not None:
+        kwargs["timestamp"] = stamp
+    gb.update_or_create_submission(r.assignment, r.student, **kwargs)
+    for nb_name, nb in r.notebooks.items():
+        sub_nb = gb.find_submission_notebook(nb_name, r.assignment, r.student)
+        sub_nb.flagged = nb.flagged
+        for cell in nb.cells:
+            grade = gb.find_grade(cell.grade_id, nb_name, r.assignment, r.student)
+            if cell.manual:
+                grade.auto_score = None
+                grade.needs_manual_grade = True
+            else:
+                grade.auto_score = float(cell.score or 0.0)
+                grade.needs_manual_grade = False
+    gb.db.commit()
 
 
 def snapshot(course: Course) -> dict:

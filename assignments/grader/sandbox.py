@@ -182,9 +182,9 @@ class Sandbox:
         except ProcessLookupError:
             pass
         try:
-            (size,) = struct.unpack(">Q", self._read(8, time.monotonic() + 3))
+            (size,) = struct.unpack(">Q", self._read(8, time.monotonic() + 2))
             if size <= MAX_FRAME:
-                self._read(size, time.monotonic() + 3)
+                self._read(size, time.monotonic() + 2)
                 return                                   # interrupted; channel in sync
         except (SandboxTimeout, SandboxDied):
             pass
