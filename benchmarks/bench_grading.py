@@ -1,13 +1,16 @@
-"""Grade a fabricated class, serial against parallel, on this machine (prints figures).
+"""Grade a fabricated class on local workers and on a local Dask cluster (prints figures).
 
-    .venv/bin/python benchmarks/bench_grading.py                 # 100 students x 4 assignments
-    .venv/bin/python benchmarks/bench_grading.py --students 10   # a subset (extrapolated)
+    sudo .venv/bin/python benchmarks/bench_grading.py                  # 1000 students x 4
+    sudo .venv/bin/python benchmarks/bench_grading.py --students 100   # 400 submissions
+    sudo .venv/bin/python benchmarks/bench_grading.py --students 100 --backends local
 
-Each student gets, per assignment, either the teacher's reference solutions or the
+Each student gets, per assignment, the teacher's reference solutions or (one in three) the
 "wrong" solutions (right types, wrong values), fabricated from the source notebooks
-(assignments.grader.fabricate). The same class is graded twice, into two separate course
-copies: with 1 worker and with N workers (default: os.cpu_count()); the two gradebooks
-must be equal. Run as root for the full sandbox (as the teacher would).
+(``assignments.grader.fabricate``). The same class is graded into separate course copies:
+by ``grade_batch`` on N local worker processes, and on a Dask ``LocalCluster`` of N worker
+processes on 127.0.0.1 (``cluster.DaskBackend``: each task runs the whole grader in its own
+process on its worker). The gradebooks must be equal. Run as root for the full sandbox.
+Prints the machine's load before and after: on a shared machine the figures move with it.
 """
 from __future__ import annotations
 
@@ -25,55 +28,63 @@ sys.path.insert(0, str(ROOT))
 from assignments.grader import (Course, SandboxConfig, Settings, Timeouts,  # noqa: E402
                                 default_hide, detect_mode, grade_batch, snapshot)
 from assignments.grader import fabricate as F  # noqa: E402
+from assignments.grader.cluster import DaskBackend  # noqa: E402
 
 SOURCE = ROOT / "assignments" / "source"
+FOUR = ("embeddings", "sampling", "softmax", "tokenization")
 
 
-def make_class(root: Path, students: int) -> Course:
-    shutil.copytree(SOURCE, root / "source")
-    for assignment in sorted(p.name for p in (root / "source").iterdir() if p.is_dir()):
+def make_class(root: Path, students: int, assignments: tuple[str, ...]) -> Course:
+    for assignment in assignments:
+        shutil.copytree(SOURCE / assignment, root / "source" / assignment)
         for nb_path in sorted((root / "source" / assignment).glob("*.ipynb")):
             src = F.load(nb_path)
             ref, wrong = F.dump(F.reference(src)), F.dump(F.wrong(src))
             for i in range(students):
                 content = wrong if i % 3 == 0 else ref   # a third of the class is wrong
-                F.write_submission(root, f"student{i:03d}", assignment, nb_path.name, content)
+                F.write_submission(root, f"student{i:04d}", assignment, nb_path.name, content)
     return Course(root)
+
+
+def load() -> str:
+    return ", ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    p.add_argument("--students", type=int, default=100)
-    p.add_argument("--workers", type=int, default=os.cpu_count())
+    p.add_argument("--students", type=int, default=1000)
+    p.add_argument("--assignments", nargs="+", default=list(FOUR))
+    p.add_argument("--workers", type=int, default=2)
+    p.add_argument("--backends", nargs="+", default=["local", "dask"], choices=["local", "dask"])
     args = p.parse_args()
     mode = detect_mode()
+    print(f"machine: {os.cpu_count()} CPUs, load average at start {load()}, sandbox: {mode}")
     runs = {}
     with tempfile.TemporaryDirectory() as tmp:
-        for workers in (1, args.workers):
-            course = make_class(Path(tmp) / f"w{workers}", args.students)
-            settings = Settings(SandboxConfig(mode=mode, uid_base=64000,
+        for name in args.backends:
+            course = make_class(Path(tmp) / name, args.students, tuple(args.assignments))
+            settings = Settings(SandboxConfig(mode=mode, uid_base=64500,
                                               hide=default_hide(course.root)
                                               + default_hide(SOURCE.parent)), Timeouts())
             pairs = course.submissions()
+            backend = DaskBackend.local(args.workers) if name == "dask" else None
             started = time.perf_counter()
-            report = grade_batch(course, pairs, settings, workers=workers, progress=True)
+            try:
+                report = grade_batch(course, pairs, settings, workers=args.workers,
+                                     progress=True, backend=backend)
+            finally:
+                if backend is not None:
+                    backend.close()
             seconds = time.perf_counter() - started
-            runs[workers] = (seconds, len(pairs), snapshot(course), report)
-    (s1, n, snap1, rep1), (sn, _, snapn, _) = runs[1], runs[args.workers]
-    per = [r.seconds for r in rep1.results]
-    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-    print(f"machine: {os.cpu_count()} CPUs, load average now {load}, sandbox mode: {mode}")
-    print(f"class: {args.students} students x {n // max(args.students, 1)} assignments = "
-          f"{n} submissions")
-    print(f"serial (1 worker):    {s1:8.1f} s total, {s1 / n:.2f} s per submission")
-    print(f"parallel ({args.workers} workers): {sn:8.1f} s total, {sn / n:.2f} s per submission")
-    print(f"speed-up: {s1 / sn:.2f}x; gradebooks equal: {snap1 == snapn}")
-    print(f"one submission inside its worker: median {sorted(per)[len(per) // 2]:.2f} s, "
-          f"max {max(per):.2f} s")
-    if args.students != 100:
-        scale = 100 / args.students
-        print(f"extrapolated to 100 students ({n * scale:.0f} submissions): serial "
-              f"{s1 * scale / 60:.1f} min, parallel {sn * scale / 60:.1f} min")
+            runs[name] = (seconds, len(pairs), snapshot(course), report)
+            per = sorted(r.seconds for r in report.results)
+            print(f"{name:5s} ({args.workers} workers): {len(pairs)} submissions in "
+                  f"{seconds:7.1f} s = {seconds / len(pairs):.3f} s each "
+                  f"({seconds * args.workers / len(pairs):.2f} worker-s each); inside a worker: "
+                  f"median {per[len(per) // 2]:.2f} s, max {per[-1]:.2f} s; load now {load()}")
+    if len(runs) == 2:
+        print(f"gradebooks equal: {runs['local'][2] == runs['dask'][2]}")
+    print(f"load average at end {load()}")
 
 
 if __name__ == "__main__":

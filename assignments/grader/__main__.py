@@ -24,6 +24,7 @@ from .feedback import write_feedback
 from .grade import Settings
 from .gradebook import load_results, results_in
 from .cgroup import available as cgroup_available
+from .cluster import DaskBackend
 from .isolation import (Limits, SandboxConfig, allow_list, default_hide, detect_mode,
                         keep_paths)
 from .result import read_result
@@ -149,6 +150,11 @@ def main(argv: list[str] | None = None) -> int:
                    help="extra folder/file the student code must not see (repeatable)")
     g.add_argument("--allow-weak-sandbox", action="store_true",
                    help="grade even without namespaces (rlimits + temporary folder only)")
+    g.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                   help="grade on this Dask scheduler (e.g. tcp://10.0.0.5:8786) instead "
+                        "of local workers; the workers must see the course folder")
+    g.add_argument("--local-cluster", type=int, default=None, metavar="N",
+                   help="grade on a Dask cluster of N worker processes on this machine")
     g.add_argument("--no-progress", action="store_true")
     g.add_argument("--no-feedback", action="store_true", help="do not write feedback/ HTML")
     lo = sub.add_parser("load", help="load existing results into the gradebook")
@@ -173,8 +179,14 @@ def main(argv: list[str] | None = None) -> int:
         return _check(course, _sandbox_config(args, course))
     settings = _settings(args, course)
     pairs = course.submissions(args.assignment or None, args.student or None)
-    report = grade_batch(course, pairs, settings, workers=args.workers,
-                         progress=not args.no_progress)
+    backend = DaskBackend.connect(args.scheduler) if args.scheduler else \
+        DaskBackend.local(args.local_cluster) if args.local_cluster else None
+    try:
+        report = grade_batch(course, pairs, settings, workers=args.workers,
+                             progress=not args.no_progress, backend=backend)
+    finally:
+        if backend is not None:
+            backend.close()
     problems = list(report.load_failures)
     if not args.no_feedback:
         for r in report.results:               # one failing page never stops the others
