@@ -131,15 +131,19 @@ def _serve(conn, model, params: dict[str, np.ndarray], slots: list[dict[str, np.
             return
         if job is None:
             return
-        done = []
+        kind, work = job
         try:
-            for s, ids, targets, ignore_index in job:
-                loss, grads = model.loss_and_grads(ids, targets, ignore_index)
-                for name, g in grads.items():
-                    slots[s][name][...] = g
-                done.append((s, loss))
+            if kind == "shards":             # [(shard, ids, targets, ignore_index), ...]
+                done = []
+                for s, ids, targets, ignore_index in work:
+                    loss, grads = model.loss_and_grads(ids, targets, ignore_index)
+                    for name, g in grads.items():
+                        slots[s][name][...] = g
+                    done.append((s, (loss, None)))   # the gradients: in the slot
+            else:                            # "calls": [(index, fn, args), ...]
+                done = [(i, fn(model, *args)) for i, fn, args in work]
             conn.send(("ok", done))
-        except Exception as err:  # the parent raises it, as if it had computed the shard
+        except Exception as err:  # the parent raises it, as if it had done the work itself
             conn.send(("error", err))
 
 
@@ -202,8 +206,14 @@ class ShardedGradients:
         """Process ids of the extra worker processes (empty when all runs in the caller)."""
         return [proc.pid for proc, _ in self._children]
 
+    def _publish(self) -> None:
+        """Copy the model's current weights to where the workers read them."""
+        for name, p in self.model.params.items():
+            self._params[name][...] = p
+
     def _collect(self, results: dict) -> None:
-        """Receive every worker's answer into ``results``; raise the first worker error."""
+        """Every worker's answer, (key, value) pairs, into ``results``; then raise the first
+        worker error, if any (after all have answered: none is left for the next call)."""
         failure = None
         for _, conn in self._children:
             try:
@@ -213,8 +223,7 @@ class ShardedGradients:
             if status != "ok":
                 failure = failure or done
                 continue
-            for s, loss in done:
-                results[s] = (loss, self._slots[s])
+            results.update(done)
         if failure is not None:
             raise failure
 
@@ -237,11 +246,10 @@ class ShardedGradients:
         work = [s for s in range(self.shards) if kept[s] > 0]
         mine = work[::self.workers]                      # round robin: the caller first
         if self._children:
-            for name, p in self.model.params.items():     # publish the current weights
-                self._params[name][...] = p
+            self._publish()
             for w, (_, conn) in enumerate(self._children, start=1):
-                conn.send([(s, ids[rows[s]], targets[rows[s]], ignore_index)
-                           for s in work[w::self.workers]])
+                conn.send(("shards", [(s, ids[rows[s]], targets[rows[s]], ignore_index)
+                                      for s in work[w::self.workers]]))
         results = {}
         try:
             for s in mine:
@@ -258,6 +266,8 @@ class ShardedGradients:
                 self._collect(results)           # wait for the workers' shards
             weight = kept[s] / n
             shard_loss, shard_grads = results[s]
+            if shard_grads is None:                      # a worker's: in its shared slot
+                shard_grads = self._slots[s]
             loss += weight * shard_loss
             if grads is None:
                 grads = {name: g * weight for name, g in shard_grads.items()}
@@ -266,3 +276,23 @@ class ShardedGradients:
                     g *= weight                  # this shard's own array: ours to scale
                     grads[name] += g
         return loss, grads
+
+    # --------------------------------------------------------- other work beside it
+    def map(self, fn, arguments: list[tuple]) -> list:
+        """``[fn(model, *args) for args in arguments]``, shared out round robin between this
+        process and the workers and computed at the same time (for work that only reads the
+        model, such as measuring it on two sets of sentences). ``fn`` must be a function at
+        the top of a module: it is sent to the workers by name."""
+        if not self._children:
+            return [fn(self.model, *args) for args in arguments]
+        self._publish()
+        for w, (_, conn) in enumerate(self._children, start=1):
+            conn.send(("calls", [(i, fn, arguments[i])
+                                 for i in range(w, len(arguments), self.workers)]))
+        results = {}
+        try:
+            for i in range(0, len(arguments), self.workers):
+                results[i] = fn(self.model, *arguments[i])
+        finally:
+            self._collect(results)
+        return [results[i] for i in range(len(arguments))]

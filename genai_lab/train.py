@@ -287,11 +287,12 @@ def train(model, train_ids: object, val_ids: object, config: TrainConfig | None 
                     token_sum += n_tok
                     bar.update(1)
                     bar.set_postfix(epoch=epoch, loss=f"{loss:.3f}", refresh=False)
-                val_loss, val_acc = evaluate(model, val_arr, pad_id, config.eval_batch_size)
-                # The same measurement on as many training sentences: the epoch's mean
-                # train loss averages a model that was improving, this one does not.
-                after, _ = evaluate(model, train_arr[:val_arr.shape[0]], pad_id,
-                                    config.eval_batch_size)
+                # Validation loss, and the same measurement on as many training sentences:
+                # the epoch's mean train loss averages a model that was improving, this one
+                # does not. The two are measured at the same time when there are two workers.
+                (val_loss, val_acc), (after, _) = sharded.map(evaluate, [
+                    (val_arr, pad_id, config.eval_batch_size),
+                    (train_arr[:val_arr.shape[0]], pad_id, config.eval_batch_size)])
                 seconds = time.perf_counter() - start
                 trace.epochs.append(EpochRecord(
                     epoch=epoch, train_loss=loss_sum / token_sum, val_loss=val_loss,

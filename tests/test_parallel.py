@@ -107,6 +107,29 @@ def test_a_worker_error_is_raised_in_the_caller_and_the_workers_go_on():
         assert loss == pytest.approx(model.loss(ids, targets), rel=1e-12)
 
 
+def _loss_of(model, ids, targets):
+    """A module-level function (workers receive it by name): the model's loss."""
+    if ids.shape[0] == 0:
+        raise ValueError("no rows")
+    return model.loss(ids, targets)
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_map_shares_read_only_work_out(workers):
+    rng = np.random.default_rng(6)
+    model = _model("float32")
+    batches = [_batch(rng) for _ in range(3)]
+    expected = [model.loss(ids, targets) for ids, targets in batches]
+    with ShardedGradients(model, shards=2, workers=workers) as sharded:
+        assert sharded.map(_loss_of, batches) == expected      # in order, same numbers
+        model.params["lm_head.w"] *= 2.0                        # the workers see new weights
+        changed = [model.loss(ids, targets) for ids, targets in batches]
+        assert sharded.map(_loss_of, batches) == changed != expected
+        with pytest.raises(ValueError, match="no rows"):
+            sharded.map(_loss_of, [batches[0], (batches[0][0][:0], batches[0][1][:0])])
+        assert sharded.map(_loss_of, batches[:2]) == changed[:2]   # and they go on
+
+
 def test_bad_arguments():
     model = _model()
     with pytest.raises(ValueError, match="shards"):
