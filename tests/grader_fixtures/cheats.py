@@ -208,7 +208,9 @@ def submissions(source_nb: dict, course: str = "/course", repo: str = "/repo"
         "eq-everything": (F.dump(cheat(ref, EQ_EVERYTHING, "each")), "zero", None),
         "big-return": (F.dump(cheat(ref, BIG_RETURN, "each")), "zero", "value"),
         "os-exit": (F.dump(cheat(wrong, OS_EXIT, "last")), "baseline", "died"),
-        "kill-kernel": (F.dump(cheat(wrong, KILL_KERNEL, "last")), "baseline", "died"),
+        # in its PID namespace the grader is not there to kill, and pid 1 ignores its own
+        # SIGKILL: nothing dies, nothing is gained
+        "kill-kernel": (F.dump(cheat(wrong, KILL_KERNEL, "last")), "baseline", None),
         "loop": (F.dump(cheat(wrong, LOOP, "last")), "same", None),
         "loop-no-interrupt": (F.dump(cheat(wrong, LOOP_NO_INTERRUPT, "last")), "baseline", None),
         "memory": (F.dump(cheat(wrong, MEMORY, "last")), "baseline", None),
