@@ -168,9 +168,9 @@ def pipeline_trace(stages: Sequence[int] = (1, 2, 3), seed: int = 0, prompt: str
                            "training table: the cached model and the corpus disagree")
     trace.record(StageRecord(
         2, "Preprocessing",
-        f"hold out {len(val_texts):,} sentences for validation; the model's word tokenizer "
-        f"(V = {tok.vocab_size}) gives ids, [CLS]={tok.cls_id} first, [SEP]={tok.sep_id} "
-        f"last, [PAD]={tok.pad_id} up to the longest, L = {ids.shape[1]}",
+        f"{len(val_texts):,} held out for validation; the model's word tokenizer "
+        f"(V = {tok.vocab_size}): [CLS]={tok.cls_id} ... [SEP]={tok.sep_id}, [PAD]="
+        f"{tok.pad_id} up to L = {ids.shape[1]}",
         (len(texts),), ids.shape, f"{repr(train_texts[0])} -> {_preview(ids[0])}",
         time.perf_counter() - t0))
     if 3 not in wanted:
@@ -182,14 +182,13 @@ def pipeline_trace(stages: Sequence[int] = (1, 2, 3), seed: int = 0, prompt: str
     features = LazyFeatures(inputs, params["wte"], params["wpe"][: inputs.shape[1]])
     t = 1                                                   # the first word of row 0
     word = tok.id_to_token(int(inputs[0, t]))
-    vector = features[0:1][0, t]                            # (C,)
-    token_part = params["wte"][inputs[0, t]]               # (C,) the token's learned row
-    example = (f"{word!r} at t={t}: {_numbers(vector)} = wte {_numbers(token_part)} + wpe "
-               f"{_numbers(params['wpe'][t])} ({features.nbytes / 1e6:.0f} MB if all built)")
+    vector = features[0:1][0, t]                            # (C,) wte[id] + wpe[t]
+    example = (f"{word!r} at t={t}: {_numbers(vector)} "
+               f"({features.nbytes / 1e6:.0f} MB if all built)")
     trace.record(StageRecord(
         3, "Feature engineering",
-        f"inputs = ids[:, :-1] (targets = ids[:, 1:]); each id's row of the learned table "
-        f"wte ({cfg.vocab_size} x {cfg.n_embd}) plus its position's row of wpe",
+        f"per input id (ids[:, :-1]) its row of the learned wte ({cfg.vocab_size} x "
+        f"{cfg.n_embd}) plus its position's row of wpe",
         ids.shape, features.shape, example, time.perf_counter() - t0))
     if 4 not in wanted:
         return trace
@@ -198,16 +197,15 @@ def pipeline_trace(stages: Sequence[int] = (1, 2, 3), seed: int = 0, prompt: str
     record = trained.trace
     last = record.epochs[-1]
     n_params = trained.model.num_parameters()
-    floor = "" if record.floor is None else f" (entropy floor {record.floor:.3f})"
+    floor = "" if record.floor is None else f" (floor {record.floor:.3f})"
     trace.record(StageRecord(
         4, "Model training",
-        f"{cfg.n_layer} transformer blocks and an output layer give scores for the next "
-        f"token, (N, T, {cfg.vocab_size}); the loss compares them with the targets and Adam "
-        f"updates all {n_params:,} weights, wte and wpe included ({len(record.epochs)} "
-        f"epochs, {sum(e.steps for e in record.epochs):,} steps)",
+        f"{cfg.n_layer} blocks + output layer: scores (N, T, {cfg.vocab_size}); loss "
+        f"against targets ids[:, 1:]; Adam updates all {n_params:,} weights, wte and wpe "
+        f"included ({len(record.epochs)} epochs)",
         features.shape, (n_params,),
-        f"validation loss {last.val_loss:.3f} nats per token{floor}, accuracy "
-        f"{last.accuracy:.2f}", time.perf_counter() - t0))
+        f"validation loss {last.val_loss:.3f}{floor}, accuracy {last.accuracy:.2f}",
+        time.perf_counter() - t0))
     if 5 not in wanted:
         return trace
 
@@ -215,9 +213,9 @@ def pipeline_trace(stages: Sequence[int] = (1, 2, 3), seed: int = 0, prompt: str
     gen = generate(trained.model, tok, prompt, sampling=DEFAULT_SAMPLING, seed=seed)
     trace.record(StageRecord(
         5, "Generation",
-        f"with the stage-4 weights: predict the next token, sample one (temperature "
-        f"{DEFAULT_SAMPLING.temperature}, top-p {DEFAULT_SAMPLING.top_p}), append, repeat "
-        f"until [SEP]",
+        f"with stage 4's weights: predict the next token, sample one (temperature "
+        f"{DEFAULT_SAMPLING.temperature}, top-p {DEFAULT_SAMPLING.top_p}), append, until "
+        f"[SEP]",
         (n_params,), (len(gen.ids),),
         f"{prompt!r} -> {gen.sentence!r}", time.perf_counter() - t0))
     return trace

@@ -71,7 +71,7 @@ def test_examples_come_from_the_model_objects(full_trace, trained):
     assert str(first)[:-1] in full_trace[2].example
     recorder = {}
     trained.model.forward(trained.train_ids[:1, :-1], recorder=recorder)
-    x0 = recorder["x0"][0, 1]                                  # (C,) 'the' at t=1
+    x0 = recorder["x0"][0, 1]                                  # (C,) wte[id] + wpe[1]
     shown = "[" + ", ".join(f"{v:+.2f}" for v in x0[:3]) + ", ...]"
     assert shown in full_trace[3].example
     assert f"{trained.trace.epochs[-1].val_loss:.3f}" in full_trace[4].example
