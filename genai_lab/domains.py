@@ -258,8 +258,6 @@ class DomainReport:
     bigram: float  # the bigram baseline on the same split (nats)
     quality: QualityReport  # validity and novelty per setting, and the grammar's own draws
     cpu_seconds: float  # CPU time of training
-    vocab_size: int  # tokens the model knows, specials included
-    seq_tokens: int  # longest sequence in tokens, [CLS] and [SEP] included
 
     @property
     def final_over_floor(self) -> float:
@@ -285,8 +283,8 @@ class DomainReport:
         return self.valid - self.novel
 
     def row(self) -> tuple:
-        return (self.domain, self.vocab_size, self.seq_tokens, round(self.floor, 4),
-                round(self.final_loss, 4), round(self.final_over_floor, 3),
+        return (self.domain, round(self.floor, 4), round(self.final_loss, 4),
+                round(self.final_over_floor, 3),
                 f"{100 * self.valid / self.n:.1f}%", f"{100 * self.novel / self.n:.1f}%",
                 f"{100 * self.copied / self.n:.1f}%", round(self.cpu_seconds, 1))
 
@@ -297,17 +295,18 @@ class DomainReport:
                 "cpu_seconds": self.cpu_seconds, "quality": self.quality.to_dict()}
 
 
-REPORT_COLUMNS = ("domain", "vocabulary", "tokens", "floor", "final loss", "final / floor",
-                  "valid (default)", "new", "copied", "training CPU s")
+REPORT_COLUMNS = ("domain", "floor", "final loss", "final / floor", "valid", "new",
+                  "copied", "training CPU s")
 
 
 def report_table(reports) -> Table:
     """One row per domain report (REPORT_COLUMNS)."""
     return Table("Pictures and music: the same model, measured like text", REPORT_COLUMNS,
                  [r.row() for r in reports],
-                 caption="floor: the grammar's entropy per token; new / copied: shares of "
-                         "the generations at the default sampling that are valid and not in "
-                         "(or in) the training split.")
+                 caption="floor: the grammar's entropy per token (nats); valid, new, "
+                         "copied: shares of the generations at the default sampling that "
+                         "the grammar accepts, and of those not in (or in) the training "
+                         "split.")
 
 
 def measure(dm: DomainModel, n: int = 200, temperatures=DEFAULT_TEMPERATURES,
@@ -323,9 +322,7 @@ def measure(dm: DomainModel, n: int = 200, temperatures=DEFAULT_TEMPERATURES,
     trace = dm.trained.trace
     return DomainReport(domain=dm.domain, floor=float(dm.grammar.entropy_per_token()),
                         final_loss=trace.final_val_loss, bigram=float(trace.bigram),
-                        quality=quality, cpu_seconds=dm.cpu_seconds,
-                        vocab_size=dm.tokenizer.vocab_size,
-                        seq_tokens=int(dm.trained.train_ids.shape[1]))
+                        quality=quality, cpu_seconds=dm.cpu_seconds)
 
 
 # ------------------------------------------------------------------ files
