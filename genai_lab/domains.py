@@ -49,7 +49,8 @@ DOMAINS = ("picture", "music")
 #: How each domain is trained: fields of ``genai_lab.train.TrainConfig`` that differ from
 #: its defaults. A picture is 65 predictions and a melody about 29, against about 8 for a
 #: sentence, so a step of 8 sequences costs about what a step of 32 sentences does; small
-#: batches give the many Adam steps that reach the floor in 10-20 s of CPU.
+#: batches give the many Adam steps that reach the floor in well under a minute of CPU
+#: (``benchmarks/bench_domains.py`` prints the time).
 TRAINING = {
     "picture": {"n_samples": 4000, "epochs": 5, "batch_size": 8},
     "music": {"n_samples": 4000, "epochs": 5, "batch_size": 8},
