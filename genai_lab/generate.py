@@ -49,6 +49,11 @@ DEFAULT_SAMPLING = SamplingConfig(method="sample", temperature=0.8, top_k=None, 
 DEFAULT_TEMPERATURES = (0.5, 0.8, 1.0, 1.2, 1.5)
 
 
+def _off(value) -> str:
+    """A sampling filter's value for display: "off" when it is None."""
+    return "off" if value is None else f"{value:g}"
+
+
 @dataclass
 class Generation:
     """The result of one ``generate`` call."""
@@ -92,8 +97,8 @@ class Generation:
 
     def _how(self) -> str:
         s = self.sampling
-        return (f"{s.method}, temperature {s.temperature:g}, top-k {s.top_k}, "
-                f"top-p {s.top_p}")
+        return (f"{s.method}, temperature {s.temperature:g}, top-k {_off(s.top_k)}, "
+                f"top-p {_off(s.top_p)}")
 
     def __str__(self) -> str:
         return self.text
@@ -303,10 +308,10 @@ class QualityReport:
                      ("setting", "grammatical", "new", "copied", "ungrammatical", "distinct"),
                      rows,
                      caption=f"{self.default.n} sentences per row, each sampled from [CLS] "
-                             f"to [SEP] (temperature rows: top-k {last.top_k}, top-p "
-                             f"{last.top_p}). grammatical = new + copied: the grammar could "
-                             "have produced it; new: not a training sentence; distinct: "
-                             "different sentences among them.")
+                             f"to [SEP] (temperature rows: top-k {_off(last.top_k)}, "
+                             f"top-p {_off(last.top_p)}). grammatical = new + copied: "
+                             "the grammar could have produced it; new: not a training "
+                             "sentence; distinct: different sentences among them.")
 
     def __str__(self) -> str:
         return str(self.table())

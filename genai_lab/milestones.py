@@ -254,7 +254,7 @@ def plot_samples(samples: list[SampleRecord]):
     ax.set_ylabel("share of the sentences written (%)")
     ax.set_ylim(0, 105)
     ax.grid(alpha=0.3)
-    ax.legend(fontsize="small", loc="lower right")
+    ax.legend(fontsize="small", loc="upper left")
     points = "; ".join(f"step {s.step}: {100 * s.valid_pairs:.0f}% pairs, "
                        f"{100 * s.grammatical_share:.0f}% grammatical, "
                        f"{100 * s.novel_share:.0f}% new" for s in samples)
