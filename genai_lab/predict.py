@@ -103,44 +103,68 @@ class PredictionTrace:
 
     # -- figures --
     def plot_attention(self, block: int = 0):
-        """Heatmaps of one block's attention weights, one panel per head.
+        """Heat maps of one block's attention weights, one panel per head (2 x 2 for 4 heads).
 
-        Row t, column s: how much position t reads from position s (rows sum to 1; the
-        upper triangle is 0 because a position cannot read the future). Colormap 'cividis'
-        (readable with colour-vision deficiencies); every cell also carries its value.
+        Row t, column s: how much position t reads from position s (rows sum to 1). Cells
+        above the diagonal are masked (a position cannot read the future): they are drawn
+        light grey and hatched, so a masked cell never looks like a weight of 0. Colour map
+        'cividis' (readable with colour-vision deficiencies); every cell carries its value.
         """
         from matplotlib.figure import Figure
+        from matplotlib.patches import Patch, Rectangle
 
         n_blocks = len(self.recorder["blocks"])
         block = check_int("block", block, minimum=0, maximum=n_blocks - 1)
         att = self.recorder["blocks"][block]["attn_weights"][0]  # (H, T, T)
         H, T, _ = att.shape
-        cols = min(H, 4)
+        cols = 2 if H <= 4 else 4
         rows = -(-H // cols)
-        size = max(2.6, 0.45 * T + 1.2)
-        fig = Figure(figsize=(size * cols, size * rows + 0.4), layout="constrained")
+        size = max(3.0, 0.42 * T + 1.6)
+        fig = Figure(figsize=(size * cols + 1.0, size * rows + 0.8), layout="constrained")
         axes = np.atleast_1d(fig.subplots(rows, cols, squeeze=False)).ravel()
         image = None
         for h, ax in enumerate(axes):
             if h >= H:
                 ax.axis("off")
                 continue
-            image = ax.imshow(att[h], cmap="cividis", vmin=0.0, vmax=1.0)
-            ax.set_xticks(range(T), self.tokens, rotation=90, fontsize=8)
+            image = ax.imshow(np.ma.masked_where(np.triu(np.ones((T, T), bool), 1), att[h]),
+                              cmap="cividis", vmin=0.0, vmax=1.0)
+            for i in range(T):
+                for j in range(i + 1, T):       # the masked (future) cells
+                    ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, facecolor="#dddddd",
+                                           edgecolor="#999999", hatch="///", linewidth=0))
+            ax.set_xticks(range(T), self.tokens, rotation=60, ha="right", fontsize=8)
             ax.set_yticks(range(T), self.tokens, fontsize=8)
-            ax.set_title(f"head {h}", fontsize=9)
+            ax.set_title(f"head {h}", fontsize=10)
+            ax.grid(False)
             if T <= 12:
                 for i in range(T):
                     for j in range(i + 1):
                         w = float(att[h, i, j])
-                        ax.text(j, i, f"{w:.2f}"[1:] if w < 1 else "1", ha="center",
-                                va="center", fontsize=6,
+                        ax.text(j, i, f"{w:.2f}", ha="center", va="center", fontsize=6.5,
                                 color="black" if w > 0.5 else "white")
         fig.suptitle(f"Attention weights of block {block} (row: position reading, "
                      f"column: position read)", fontsize=10)
         if image is not None:
-            fig.colorbar(image, ax=list(axes[:H]), shrink=0.8, label="attention weight")
+            fig.colorbar(image, ax=list(axes[:H]), shrink=0.7, label="attention weight")
+            fig.legend(handles=[Patch(facecolor="#dddddd", edgecolor="#999999", hatch="///",
+                                      label="masked: a later position (never read)")],
+                       loc="outside lower center", fontsize=8, frameon=False)
         return fig
+
+    def attention_alt(self, block: int = 0) -> str:
+        """Alt text for ``plot_attention(block)``: what the last position reads most, per head."""
+        block = check_int("block", block, minimum=0, maximum=len(self.recorder["blocks"]) - 1)
+        att = self.recorder["blocks"][block]["attn_weights"][0]      # (H, T, T)
+        parts = []
+        for h in range(att.shape[0]):
+            j = int(np.argmax(att[h, -1]))
+            parts.append(f"head {h}: {self.tokens[j]} at position {j} ({att[h, -1, j]:.2f})")
+        return (f"{att.shape[0]} heat maps, one per attention head of block {block}, each "
+                f"{att.shape[1]} by {att.shape[2]} with the tokens {', '.join(self.tokens)} as "
+                f"row and column labels and the weight written in each cell. Cells above the "
+                f"diagonal are grey and hatched: masked, no position reads a later one. The "
+                f"last position ({self.tokens[-1]}) reads most from: " + "; ".join(parts) + ".")
 
     def plot_softmax(self, top: int = 10):
         """Bar chart of the ``top`` most likely next tokens (the model's own probabilities).

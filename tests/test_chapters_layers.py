@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 STEMS = ("06_input_tokenization", "07_embedding_layer", "08_neural_network_layers",
          "09_softmax_activation", "10_word_selection")
 ASSIGNMENT = {"06_input_tokenization": "tokenization", "07_embedding_layer": "embeddings",
-              "08_neural_network_layers": "softmax", "09_softmax_activation": "softmax",
+              "08_neural_network_layers": "attention", "09_softmax_activation": "softmax",
               "10_word_selection": "sampling"}
 SENTENCE_LINE = re.compile(r"^SENTENCE = ('[^']*'|\"[^\"]*\")", re.M)
 
@@ -154,9 +154,14 @@ def test_ends_with_quiz_and_assignment_pointer(stem: str) -> None:
     assert QUIZZES[stem], f"no quiz questions for {stem}"
     pointer = [c for c in markdown_cells(nb) if c.source.startswith("## Assignment")]
     assert pointer, f"{stem}: no '## Assignment' section"
-    folder = f"assignments/source/{ASSIGNMENT[stem]}/"
-    assert folder in pointer[-1].source
-    assert (ROOT / folder).is_dir()
+    name = ASSIGNMENT[stem]
+    assert (ROOT / "assignments" / "source" / name).is_dir(), f"no assignment {name!r}"
+    # Students fetch the released assignment; the teacher's source/ (solutions) is no place
+    # to send them.
+    assert f"**{name}** assignment" in pointer[-1].source
+    assert "Assignments" in pointer[-1].source and f"fetch_assignment {name}" in pointer[-1].source
+    for cell in markdown_cells(nb):
+        assert "assignments/source" not in cell.source, f"{stem} points at the teacher's source/"
     # The assignment pointer and the next-page link close the chapter.
     assert nb.cells[-1] is pointer[-1]
 

@@ -31,7 +31,8 @@ LAYERS: dict[str, tuple[str, ...]] = {
              "melody", "domain_views", "tokenizers_compare"),
     "training": ("milestones", "record", "train"),
     "using a model": ("generate", "pretrained"),
-    "traces and applications": ("pipeline", "predict", "domains", "realtext", "bank."),
+    "traces and applications": ("pipeline", "predict", "ablation", "domains", "realtext",
+                                "bank."),
     "command line": ("cli", "__main__"),
 }
 #: Imports allowed inside a function: optional heavy libraries (drawing, widgets, progress
