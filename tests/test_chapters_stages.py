@@ -204,3 +204,35 @@ def test_no_hand_typed_numbers_in_the_prose(stem: str, built) -> None:
         typed = found - allowed
         assert not typed, (f"{stem}: numbers typed in the prose {sorted(typed)}; compute "
                            f"them in a cell (or list them in ALLOWED_NUMBERS with a reason)")
+
+
+# What chapters 1-3 teach (issues 10 and 17): the equations, the diagrams and the real chain.
+TEACHES = {
+    "01_data_collection": {"code": ["grammar.entropy_per_token()",  # (rendered prose
+                                    "grammar.ngram_entropy_per_token(2)",  # with numbers
+                                    "train_on_text(", "**bigram baseline (fitted)**"],
+                           "prose": ["bigram floor (exact)",
+                                     r"H(S) = -\sum_{s}", "books, articles and websites"]},
+    "02_preprocessing": {"code": ["diagrams.input_target_shift(", "compare_tokenizers(",
+                                  "np.array_equal(table, trained.train_ids)"],
+                         "prose": ["## Tokenizers as GPT uses them", r"\mathrm{tok}",
+                                   "causal mask", "end-of-text token"]},
+    "03_feature_engineering": {"code": ["diagrams.embedding_lookup(", "scale_comparison(",
+                                        "one_hot @ wte"],
+                               "prose": [r"E^\top \, \mathrm{onehot}(i_t)",
+                                         "**learned during training**",
+                                         r"\lVert a \rVert"]},
+}
+
+
+@pytest.mark.parametrize("stem", sorted(TEACHES))
+def test_equations_diagrams_and_the_real_chain(stem: str, built) -> None:
+    code = "\n".join(_code(built[stem]))
+    prose = "\n".join(_markdown(built[stem]))
+    for fragment in TEACHES[stem]["code"]:
+        assert fragment in code, f"{stem}: no code cell has {fragment!r}"
+    for fragment in TEACHES[stem]["prose"]:
+        assert fragment in prose, f"{stem}: the prose lacks {fragment!r}"
+    assert prose.count("$$") >= 2, f"{stem}: at least one displayed equation"
+    # the BERT-base-sized configuration is only ever a comparison, never a stage we run
+    assert "seq_len=50, dim=768, stages" not in code
