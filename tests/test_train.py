@@ -183,3 +183,19 @@ def test_progress_bar_shows_only_when_asked(toy, capsys):
     assert capsys.readouterr().err == ""
     train(_toy_model(tok), tr, va, _quick(epochs=1, progress=True))
     assert "training" in capsys.readouterr().err  # tqdm writes its text bar to stderr
+
+
+def test_the_course_models_trace_records_what_it_wrote(trained):
+    """default_model passes generate.milestone_sampler: samples at MILESTONE_STEPS and at
+    every epoch's end, and each epoch's observation is the sample at its last step."""
+    from genai_lab.milestones import MILESTONE_STEPS
+    trace = trained.trace
+    per_epoch = trace.epochs[0].steps
+    ends = [e.epoch * per_epoch for e in trace.epochs]
+    assert [s.step for s in trace.samples] == sorted(set(MILESTONE_STEPS) | set(ends))
+    by_step = {s.step: s for s in trace.samples}
+    assert [e.observation for e in trace.epochs] == [observe(by_step[k]) for k in ends]
+    assert by_step[0].grammatical == 0  # the untrained model writes no sentence
+    assert by_step[ends[-1]].grammatical_share > by_step[0].grammatical_share
+    assert len(trace.step_losses) == ends[-1]
+    assert trace.epochs[0].train_loss > trace.epochs[0].train_loss_after
