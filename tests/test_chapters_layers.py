@@ -174,13 +174,20 @@ def test_prose_with_results_is_computed(stem: str) -> None:
     assert live, f"{stem}: no computed prose"
     for cell in live:
         assert cell.metadata.get("tags") == ["remove-input"]
+    number = r"(?<![\w.$])\d+\.\d+|\d{1,3},\d{3}|\d+ ?%"
+    # An exercise states its own inputs (numbers a reader is given, not results); its
+    # solution may use those inputs, and nothing else typed.
+    source = "\n".join(c.source for c in markdown_cells(nb))
+    statements = re.findall(r"^````\{exercise\}\n(.*?)^````$", source, re.M | re.S)
+    given = {n for text in statements for n in re.findall(number, text)}
     for cell in markdown_cells(nb):
         # Code in an exercise's solution is input the reader runs, not a typed result.
         prose = re.sub(r"^```python\n.*?^```$", "", cell.source, flags=re.M | re.S)
+        prose = re.sub(r"^````\{exercise\}\n.*?^````$", "", prose, flags=re.M | re.S)
         for paragraph in prose.split("\n\n"):
             if paragraph.startswith("Things to try"):  # suggested inputs, not results
                 continue
-            found = re.findall(r"(?<![\w.$])\d+\.\d+|\d{1,3},\d{3}|\d+ ?%", paragraph)
+            found = [n for n in re.findall(number, paragraph) if n not in given]
             assert not found, f"{stem}: typed result(s) {found} in markdown: {paragraph[:80]!r}"
 
 
