@@ -275,8 +275,9 @@ def _layer_softmax(probs, vocab, top, last_logits) -> LayerRecord:
 
 def _layer_selection(sel: Selection, vocab) -> LayerRecord:
     word = vocab[sel.token_id]
-    how = (f"{sel.method}, temperature {sel.temperature:g}, top-k {sel.top_k}, "
-           f"top-p {sel.top_p}")
+    off = lambda value: "off" if value is None else f"{value:g}"  # noqa: E731
+    how = (f"{sel.method}, temperature {sel.temperature:g}, top-k {off(sel.top_k)}, "
+           f"top-p {off(sel.top_p)}")
     if sel.method == "greedy":
         detail = "greedy takes the most likely token"
     else:
