@@ -243,9 +243,9 @@ QUIZZES: Mapping[str, tuple[Question, ...]] = MappingProxyType({
            ("B", "Generates the final text output.",
             "The output comes at the end: softmax gives probabilities and word selection picks "
             "a token."),
-           ("C", "Turns words into numbers representing their meaning.",
-            "Each token id selects a learned vector; words used alike end up with similar "
-            "vectors."),
+           ("C", "Replaces each token id by a vector of numbers learned in training.",
+            "Each token id selects a row of a table that training adjusted with every other "
+            "weight; tokens used alike tend to get similar vectors (chapter 7 measures it)."),
            ("D", "Splits text into sentences.",
             "Splitting text is the tokenizer's job in preprocessing, and it splits into "
             "tokens, not sentences.")),
