@@ -258,12 +258,12 @@ before = x.copy()
 result = self_attention(x, w_q, w_k, w_v)
 np.testing.assert_array_equal(x, before, err_msg="self_attention must not change x")
 # Plain-Python reference: query i against key j, softmax over j <= i, weighted values.
-q, k, v = x @ w_q, x @ w_k, x @ w_v
-for i in range(5):
-    s = [float(q[i] @ k[j]) / np.sqrt(3.0) for j in range(i + 1)]
+queries, keys, values = x @ w_q, x @ w_k, x @ w_v
+for row in range(5):
+    s = [float(queries[row] @ keys[j]) / np.sqrt(3.0) for j in range(row + 1)]
     w = [np.exp(t - max(s)) for t in s]
-    want = sum(w[j] / sum(w) * v[j] for j in range(i + 1))
-    np.testing.assert_allclose(result[i], want, rtol=1e-10, atol=1e-12,
+    want = sum(w[j] / sum(w) * values[j] for j in range(row + 1))
+    np.testing.assert_allclose(result[row], want, rtol=1e-10, atol=1e-12,
                                err_msg="output i = sum over j <= i of softmax(q_i . k_j / "
                                        "sqrt(D)) v_j")
 # One-hot: scores far larger on the diagonal, so every position returns its own value.
@@ -403,18 +403,21 @@ np.testing.assert_allclose(result, running_mean @ w_o, rtol=1e-10,
                                    "positions 0..i, merged, times w_o")
 # %% hidden
 # Plain reference, head by head: columns h*D..(h+1)*D-1, scale 1/sqrt(D), D = C / H.
-def reference(x, n_head):
-    T, C = x.shape
-    D = C // n_head
-    q, k, v = x @ w_q, x @ w_k, x @ w_v
-    out = np.zeros((T, C))
-    for h in range(n_head):
-        cols = slice(h * D, (h + 1) * D)
-        for i in range(T):
-            s = [float(q[i, cols] @ k[j, cols]) / np.sqrt(D) for j in range(i + 1)]
+# (Written with names a student's code is unlikely to share: the grader flags a submission
+# that holds several lines of the hidden tests.)
+def reference(inputs, heads):
+    length, width = inputs.shape
+    size = width // heads
+    queries, keys, values = inputs @ w_q, inputs @ w_k, inputs @ w_v
+    joined = np.zeros((length, width))
+    for head in range(heads):
+        lo, hi = head * size, (head + 1) * size
+        for row in range(length):
+            s = [float(queries[row, lo:hi] @ keys[j, lo:hi]) / np.sqrt(size)
+                 for j in range(row + 1)]
             w = [np.exp(t - max(s)) for t in s]
-            out[i, cols] = sum(w[j] / sum(w) * v[j, cols] for j in range(i + 1))
-    return out @ w_o
+            joined[row, lo:hi] = sum(w[j] / sum(w) * values[j, lo:hi] for j in range(row + 1))
+    return joined @ w_o
 for n_head in (2, 3):
     np.testing.assert_allclose(multi_head_attention(x, w_q, w_k, w_v, w_o, n_head),
                                reference(x, n_head), rtol=1e-9, atol=1e-12,

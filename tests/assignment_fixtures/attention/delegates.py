@@ -3,13 +3,12 @@
 # attention_weights, so it fails too. split/merge are the student's own: full points.
 # expect: test_causal_mask=0 test_weights_known=0 test_weights_scale=0 test_weights_stable=0 test_weights_batch=0 test_self_attention=0 test_self_attention_causal=0 test_multi_head=0 test_multi_head_batch_causal=0
 # %% solution id=causal_mask
-import genai_lab.layers
+import genai_lab.layers  # every import in the first answer cell: the grading guard blocks
+from genai_lab.softmax import softmax as _course_softmax  # imports after the first test
 
 def causal_mask(T):
     return ~genai_lab.layers.causal_mask(T)
 # %% solution id=attention_weights
-from genai_lab.softmax import softmax as _course_softmax
-
 def attention_weights(q, k):
     q = np.asarray(q, dtype=np.float64)
     k = np.asarray(k, dtype=np.float64)
