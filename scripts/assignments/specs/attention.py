@@ -368,7 +368,8 @@ else:
 #
 # `multi_head_attention(x, w_q, w_k, w_v, w_o, n_head)`: `x` has shape `(..., T, C)`; the
 # four weight matrices have shape `(C, C)`.
-# 1. `q = split_heads(x @ w_q, n_head)`, the same for `k` and `v`: each `(..., H, T, D)`;
+# 1. `q = split_heads(x @ w_q, n_head)`, the same for `k` and `v`: each `(..., H, T, D)`
+#    (so if `C` is not a multiple of `n_head`, `ValueError` is raised, as in `split_heads`);
 # 2. every head attends on its own: `attention_weights(q, k) @ v`, shape `(..., H, T, D)`
 #    (your functions already treat `H` as one more leading axis; the scale is
 #    $1/\sqrt{D}$ with the width `D = C / H` of one head, not `C`);
