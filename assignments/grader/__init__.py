@@ -20,15 +20,21 @@ Modules, from the leaves up (each imports only modules above it in this list):
     batch -> __main__                              many submissions in parallel; the command line
     runner (sent into the sandbox as text, imports nothing of ours), fabricate (tests)
 """
-from .batch import BatchReport, grade_batch, summary_table
-from .bridge import Timeouts
-from .course import Course
-from .grade import Settings, grade_submission
-from .gradebook import load_results, snapshot
-from .isolation import Limits, SandboxConfig, default_hide, detect_mode
-from .result import CellResult, NotebookResult, SubmissionResult, read_result, write_result
+import importlib
 
-__all__ = ["BatchReport", "CellResult", "Course", "Limits", "NotebookResult", "SandboxConfig",
-           "Settings", "SubmissionResult", "Timeouts", "default_hide", "detect_mode",
-           "grade_batch", "grade_submission", "load_results", "read_result", "snapshot",
-           "summary_table", "write_result"]
+# name -> module that defines it; loaded on first use, so that a process which grades one
+# submission (task.py) never imports nbgrader's gradebook (seconds of imports)
+_EXPORTS = {"BatchReport": "batch", "grade_batch": "batch", "summary_table": "batch",
+            "Timeouts": "bridge", "Course": "course", "Settings": "grade",
+            "grade_submission": "grade", "load_results": "gradebook", "snapshot": "gradebook",
+            "Limits": "isolation", "SandboxConfig": "isolation", "default_hide": "isolation",
+            "detect_mode": "isolation", "CellResult": "result", "NotebookResult": "result",
+            "SubmissionResult": "result", "read_result": "result", "write_result": "result"}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    if name in _EXPORTS:
+        return getattr(importlib.import_module(f".{_EXPORTS[name]}", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,14 +1,16 @@
 """Grade a batch of submissions on N worker processes, restartably.
 
 Each submission is graded in its own forked worker process (which starts the sandbox),
-whose address space is bounded (``GRADER_MEMORY_BYTES``: untrusted input cannot make the
-trusted grader grow without limit) and which is killed after the submission's time limit;
+whose address space is bounded (``isolation.GRADER_MEMORY_BYTES``: untrusted input cannot
+make the trusted grader grow without limit), killed after the submission's time limit;
 its result is written atomically to ``results/<student>/<assignment>.json`` together with a
 fingerprint of everything it depends on. A later run skips submissions whose result has
 the current fingerprint, so a run killed at any point (even SIGKILL) resumes where it
 stopped, and no submission is graded twice. Only after all results exist does one writer
 load them into the gradebook (idempotent: scores are set, never added).
 
+Locally, the sandboxes are forked from a warm zygote (``zygote.py``: numpy and IPython
+imported once per batch, nothing of any student); ``GENAI_LAB_GRADER_ZYGOTE=0`` turns it off.
 Another engine can do the grading: ``backend.run(course, pairs, settings)`` yielding
 ``(student, assignment, SubmissionResult)`` (``cluster.DaskBackend``); this process still
 writes every result file and the gradebook.
@@ -20,19 +22,17 @@ import dataclasses
 import multiprocessing as mp
 import multiprocessing.connection
 import os
-import resource
 import signal
 import sys
 import time
 
+from . import zygote
 from .course import Course
 from .grade import Settings, crashed_result, grade_submission
+from .isolation import GRADER_MEMORY_BYTES, bound_own_memory
 from .gradebook import load_results
 from .result import SubmissionResult, read_result, write_result
 from .safetext import printable
-
-
-GRADER_MEMORY_BYTES = 3 * 1024**3   # address space of the process grading one submission
 
 
 @dataclasses.dataclass
@@ -44,21 +44,13 @@ class BatchReport:
     load_failures: list[str] = dataclasses.field(default_factory=list)  # gradebook refused
 
 
-def bound_own_memory(limit: int = GRADER_MEMORY_BYTES) -> None:
-    """Limit this (trusted) process's address space: a bomb in untrusted input ends in a
-    MemoryError here, i.e. that one submission's "grading failed", not a machine out of memory."""
-    _, hard = resource.getrlimit(resource.RLIMIT_AS)
-    resource.setrlimit(resource.RLIMIT_AS, (limit if hard == resource.RLIM_INFINITY
-                                            else min(limit, hard), hard))
-
-
 def _worker(course: Course, student: str, assignment: str, settings: Settings, slot: int):
     ctypes.CDLL(None).prctl(1, signal.SIGKILL, 0, 0, 0)   # PR_SET_PDEATHSIG: die with parent
     if os.getppid() == 1:
         os._exit(3)
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     try:
-        bound_own_memory()
+        bound_own_memory(GRADER_MEMORY_BYTES)
         result = grade_submission(course, student, assignment, settings, slot)
         write_result(course.result_path(student, assignment), result)
     except BaseException:            # noqa: BLE001 - the parent records "grading failed"
@@ -103,7 +95,15 @@ def grade_batch(course: Course, pairs: list[tuple[str, str]], settings: Settings
                 if bar:
                     bar.update(1)
         else:
-            _run_local(course, todo, settings, workers, prints, bar)
+            warm = todo and settings.sandbox.mode != "none" and \
+                os.environ.get("GENAI_LAB_GRADER_ZYGOTE", "1") != "0"
+            if warm:
+                zygote.start()                 # forked workers inherit it
+            try:
+                _run_local(course, todo, settings, workers, prints, bar)
+            finally:
+                if warm:
+                    zygote.stop()
     finally:
         if bar:
             bar.close()

@@ -293,6 +293,17 @@ def run_shim(lib, child: int, pid_fd: int) -> None:
         os._exit(1)
 
 
+GRADER_MEMORY_BYTES = 3 * 1024**3   # address space of the (trusted) process grading one submission
+
+
+def bound_own_memory(limit: int = GRADER_MEMORY_BYTES) -> None:
+    """Limit this trusted process's address space: a bomb in untrusted input ends in a
+    MemoryError here, i.e. that one submission's "grading failed", not a machine out of memory."""
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    resource.setrlimit(resource.RLIMIT_AS, (limit if hard == resource.RLIM_INFINITY
+                                            else min(limit, hard), hard))
+
+
 def set_limits(limits: Limits, nproc_limit: int) -> None:
     for res, val in ((resource.RLIMIT_CPU, limits.cpu_seconds),
                      (resource.RLIMIT_AS, limits.memory_bytes),

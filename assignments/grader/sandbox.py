@@ -21,7 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from . import seccomp
+from . import seccomp, zygote
 from .cgroup import SandboxCgroup
 from .codec import CodecError, pack
 from .isolation import (WORKDIR, SandboxConfig, child_setup, claim_uid, count_processes,
@@ -83,13 +83,21 @@ class Sandbox:
         setup = child_setup(cfg, self.uid, root_dir, files, nproc, err_w, pid_w,
                             join_cgroup=self.cgroup.join if self.cgroup else None,
                             filter=seccomp.install if cfg.mode != "none" else None)
+        warm = zygote.current() if cfg.mode != "none" else None
         try:
-            self.proc = subprocess.Popen(
-                [cfg.python, "-I", "-c", source, str(to_child_r), str(from_child_w)],
-                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                pass_fds=(to_child_r, from_child_w, pid_w), env=env, close_fds=True,
-                preexec_fn=setup)
-        except subprocess.SubprocessError as exc:
+            if warm is not None and warm.alive():   # forked from the warm zygote: no exec
+                self.proc = warm.launch(
+                    (child_setup, (cfg, self.uid, root_dir, files, nproc),
+                     {"join_cgroup": self.cgroup.join if self.cgroup else None,
+                      "filter": seccomp.install}, env, source),
+                    (to_child_r, from_child_w, err_w, pid_w))
+            else:
+                self.proc = subprocess.Popen(
+                    [cfg.python, "-I", "-c", source, str(to_child_r), str(from_child_w)],
+                    stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL, pass_fds=(to_child_r, from_child_w, pid_w),
+                    env=env, close_fds=True, preexec_fn=setup)
+        except (subprocess.SubprocessError, OSError, RuntimeError) as exc:
             os.close(err_w)
             detail = os.read(err_r, 1000).decode(errors="replace")
             for fd in (err_r, pid_r, pid_w, to_child_r, from_child_w, self._to_child,
@@ -97,13 +105,22 @@ class Sandbox:
                 os.close(fd)
             self._release()
             raise RuntimeError(f"could not start the sandbox ({cfg.mode} mode): {detail}") from exc
-        for fd in (err_r, err_w, pid_w, to_child_r, from_child_w):
+        for fd in (err_w, pid_w, to_child_r, from_child_w):
             os.close(fd)
         ready, _, _ = select.select([pid_r], [], [], 30)
         raw = os.read(pid_r, 8) if ready else b""
         os.close(pid_r)
         # the interpreter's pid, as this process sees it (for reports; signals go to the shim)
         self.child_pid = struct.unpack(">q", raw)[0] if len(raw) == 8 else self.proc.pid
+        ready, _, _ = select.select([err_r], [], [], 30)     # closed unwritten: set up
+        detail = os.read(err_r, 1000).decode(errors="replace") if ready else "no answer"
+        os.close(err_r)
+        if detail:
+            self.kill()
+            for fd in (self._to_child, self._from_child):
+                os.close(fd)
+            self._release()
+            raise RuntimeError(f"could not start the sandbox ({cfg.mode} mode): {detail}")
 
     # ---- protocol ----------------------------------------------------------------------
 
@@ -178,7 +195,7 @@ class Sandbox:
     def _interrupt_or_kill(self):
         """After a timeout: SIGINT (KeyboardInterrupt), then SIGKILL if it won't answer."""
         try:
-            os.kill(self.proc.pid, signal.SIGINT)
+            self.proc.send_signal(signal.SIGINT)             # the shim forwards it
         except ProcessLookupError:
             pass
         try:
@@ -195,8 +212,10 @@ class Sandbox:
         """Kill every process of the sandbox: the shim (our child: its pid cannot be reused
         before we wait for it), whose death kills the PID namespace (PDEATHSIG), then
         whatever is left in the cgroup (or, without one, of the uid)."""
-        for kill in (lambda: os.killpg(self.proc.pid, signal.SIGKILL),
-                     lambda: self.proc.send_signal(signal.SIGKILL)):
+        kills = [lambda: self.proc.send_signal(signal.SIGKILL)]
+        if self.proc.pid is not None:                       # ours (Popen), not the zygote's
+            kills.insert(0, lambda: os.killpg(self.proc.pid, signal.SIGKILL))
+        for kill in kills:
             try:
                 kill()
             except (ProcessLookupError, PermissionError):

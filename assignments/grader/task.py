@@ -15,8 +15,8 @@ import pickle
 import signal
 import sys
 
-from .batch import bound_own_memory
 from .grade import grade_submission
+from .isolation import bound_own_memory
 from .result import to_json
 
 
