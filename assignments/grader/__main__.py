@@ -2,6 +2,7 @@
 
   grade   grade submitted/ into results, the gradebook and feedback/
   load    load existing results into the gradebook again
+  feedback  write feedback/ pages again from the results and the Formgrader's marks
   check   start one sandbox and show what student code can see (run this first)
 
 
@@ -20,6 +21,7 @@ from .batch import grade_batch, summary_table
 from .bridge import Timeouts
 from .codec import decode
 from .course import Course
+from .autograded import write_autograded
 from .feedback import write_feedback
 from .grade import Settings
 from .gradebook import load_results, results_in
@@ -159,6 +161,8 @@ def main(argv: list[str] | None = None) -> int:
     g.add_argument("--no-feedback", action="store_true", help="do not write feedback/ HTML")
     lo = sub.add_parser("load", help="load existing results into the gradebook")
     lo.add_argument("--course", default="assignments")
+    fb = sub.add_parser("feedback", help="write feedback/ pages again (teacher's marks included)")
+    fb.add_argument("--course", default="assignments")
     ch = sub.add_parser("check", help="start one sandbox and show what student code can see")
     ch.add_argument("--course", default="assignments")
     ch.add_argument("--hide", action="append", default=[])
@@ -175,6 +179,12 @@ def main(argv: list[str] | None = None) -> int:
         load_results(course, results)
         print(f"loaded {len(results)} results into {course.gradebook_url}")
         return 0
+    if args.command == "feedback":      # after manual grading in the Formgrader
+        results = [r for r in map(read_result, results_in(course.results)) if r]
+        for r in results:
+            write_feedback(course, r)
+        print(f"wrote the feedback pages of {len(results)} submissions in {course.root / 'feedback'}")
+        return 0
     if args.command == "check":
         return _check(course, _sandbox_config(args, course))
     settings = _settings(args, course)
@@ -188,6 +198,12 @@ def main(argv: list[str] | None = None) -> int:
         if backend is not None:
             backend.close()
     problems = list(report.load_failures)
+    for r in report.results:                   # what the Formgrader opens (autograded.py)
+        try:
+            write_autograded(course, r)
+        except Exception as exc:                # noqa: BLE001 - reported below
+            problems.append(f"autograded/ for {r.student!r}/{r.assignment!r}: "
+                            f"{type(exc).__name__}: {exc}")
     if not args.no_feedback:
         for r in report.results:               # one failing page never stops the others
             try:

@@ -7,6 +7,7 @@ and grade cells are created from the teacher's source notebooks.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import os
@@ -106,6 +107,7 @@ def _load_one(gb: Gradebook, course: Course, r: SubmissionResult) -> None:
     for nb_name, nb in r.notebooks.items():
         sub_nb = gb.find_submission_notebook(nb_name, r.assignment, r.student)
         sub_nb.flagged = nb.flagged
+        _flag_comment(sub_nb, nb)
         for cell in nb.cells:
             grade = gb.find_grade(cell.grade_id, nb_name, r.assignment, r.student)
             if cell.manual:
@@ -115,6 +117,51 @@ def _load_one(gb: Gradebook, course: Course, r: SubmissionResult) -> None:
                 grade.auto_score = float(cell.score or 0.0)
                 grade.needs_manual_grade = False
     gb.db.commit()
+
+
+def _flag_comment(sub_nb, nb) -> None:
+    """The Formgrader shows a solution cell's automatic comment beside it: the first one
+    carries the notebook's flags (for the teacher; students' feedback pages never show
+    automatic comments), the others are cleared (a regrade without flags clears them)."""
+    comments = sorted(sub_nb.comments, key=lambda c: c.name)
+    text = ("Flagged by the safe grader: " + "; ".join(nb.flags)) if nb.flags else \
+        ("grader error" if nb.flagged else None)
+    for i, comment in enumerate(comments):
+        comment.auto_comment = text if i == 0 else None
+
+
+@dataclasses.dataclass(frozen=True)
+class TeacherMark:
+    """What a teacher gave one cell in the Formgrader (None: nothing given)."""
+    manual_score: float | None
+    extra_credit: float | None
+    comment: str | None
+
+
+def teacher_marks(course: Course, student: str, assignment: str) -> dict[str, dict[str, TeacherMark]]:
+    """notebook -> grade_id -> the teacher's manual score and comment (empty without a
+    gradebook or a submission in it)."""
+    if not (course.root / "gradebook.db").is_file():
+        return {}
+    _alembic_on_path()
+    out: dict[str, dict[str, TeacherMark]] = {}
+    with warnings.catch_warnings(), Gradebook(course.gradebook_url) as gb:
+        warnings.simplefilter("ignore", category=Warning)
+        try:
+            sub = gb.find_submission(assignment, student)
+        except MissingEntry:
+            return {}
+        for nb in sub.notebooks:
+            marks: dict[str, TeacherMark] = {}
+            comments = {c.name: c.manual_comment for c in nb.comments}
+            for g in nb.grades:
+                marks[g.name] = TeacherMark(g.manual_score, g.extra_credit,
+                                            comments.get(g.name))
+            for name, text in comments.items():
+                if name not in marks:
+                    marks[name] = TeacherMark(None, None, text)
+            out[nb.name] = marks
+    return out
 
 
 def snapshot(course: Course) -> dict:
