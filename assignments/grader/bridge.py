@@ -27,7 +27,14 @@ class Timeouts:
     """Wall-clock limits (seconds)."""
     cell: float = 30.0          # one student cell, or one test cell (like nbgrader's default)
     notebook: float = 300.0     # the whole notebook
-    start: float = 60.0         # starting the sandbox and its first reply
+    start: float = 60.0         # unused: the notebook limit covers the sandbox start-ups
+
+    def __post_init__(self):
+        for name in ("cell", "notebook", "start"):
+            value = getattr(self, name)
+            if type(value) not in (int, float) or not value > 0:
+                raise ValueError(f"Timeouts.{name} must be a positive number of seconds, "
+                                 f"got {value!r}")
 
 
 class BoundedText(io.StringIO):
