@@ -8,13 +8,20 @@
 #   assignments/course.sh generate [NAME...]     build + nbgrader generate_assignment -> release/
 #   assignments/course.sh release  [NAME...]     copy release/ to the exchange (students fetch)
 #   assignments/course.sh collect  [NAME...]     copy the exchange's submissions to submitted/
-#   assignments/course.sh autograde [NAME...]    grade submitted/ -> autograded/ + gradebook.db
-#   assignments/course.sh feedback [NAME...]     autograded/ -> feedback/*.html (no hidden tests)
+#   assignments/course.sh grade [NAME...]        the safe grader (= make grade): submitted/ ->
+#                                                gradebook.db, autograded/ (the Formgrader's
+#                                                view), feedback/*.html; extra options of
+#                                                `python -m assignments.grader grade` in GRADER_ARGS
+#   assignments/course.sh autograde [NAME...]    the same as grade (stock autograde is refused)
+#   assignments/course.sh feedback               feedback/*.html again, with the marks and
+#                                                comments given in the Formgrader
 #   assignments/course.sh return   [NAME...]     put the feedback in the exchange (fetch_feedback)
 #   assignments/course.sh export                 gradebook -> grades.csv
 #   assignments/course.sh list                   the assignments' names (one spec each)
 #
-# NAME is one of the assignments (`course.sh list`; default: all of them). Extra nbgrader
+# NAME is one of the assignments (`course.sh list`; default: all of them). The pipeline after
+# collect is: grade (or `make grade`) -> the Formgrader for manual grades and comments ->
+# feedback -> return. Extra nbgrader
 # options can be given in NBGRADER_ARGS, e.g. NBGRADER_ARGS=--force or
 # NBGRADER_ARGS=--Execute.timeout=10. The exchange folder is assignments/exchange unless
 # GENAI_LAB_EXCHANGE is set. Uses the course virtualenv (../.venv) if it exists.
@@ -60,11 +67,14 @@ case "$cmd" in
     generate)  "$PYTHON" "$BUILD" "${names[@]}"; each generate_assignment ;;
     release)   each release_assignment ;;
     collect)   each collect ;;
-    autograde)
-        start=$(date +%s)
-        each autograde
-        echo "autograde took $(( $(date +%s) - start )) s" ;;
-    feedback)  each generate_feedback ;;
+    grade|autograde)   # the safe grader, run from the repository (it holds assignments/grader)
+        read -r -a gargs <<< "${GRADER_ARGS:-}"
+        sel=()
+        if [ $# -gt 0 ]; then for name in "${names[@]}"; do sel+=(--assignment "$name"); done; fi
+        (cd "${GENAI_LAB_REPO:-$HERE/..}" && "$PYTHON" -m assignments.grader grade --course "$HERE" \
+            ${sel[@]+"${sel[@]}"} ${gargs[@]+"${gargs[@]}"}) ;;
+    feedback)
+        (cd "${GENAI_LAB_REPO:-$HERE/..}" && "$PYTHON" -m assignments.grader feedback --course "$HERE") ;;
     return)    each release_feedback ;;
     export)    nbgrader export ${extra[@]+"${extra[@]}"}; echo "wrote $HERE/grades.csv" ;;
     help|-h|--help) sed -n '2,/^set /{/^#/p}' "$HERE/course.sh" | sed 's/^# \{0,1\}//' ;;
