@@ -20,6 +20,10 @@ c.CourseDirectory.course_id = "genai-lab"
 c.CourseDirectory.root = HERE
 c.CourseDirectory.db_url = "sqlite:///" + os.path.join(HERE, "gradebook.db")
 c.Exchange.root = os.environ.get("GENAI_LAB_EXCHANGE", os.path.join(HERE, "exchange"))
+if "GENAI_LAB_EXCHANGE" not in os.environ:
+    # The course's own exchange exists from the start: before anything is released, the
+    # Assignments tab shows an empty list instead of "exchange directory does not exist".
+    os.makedirs(os.path.join(c.Exchange.root, "genai-lab"), exist_ok=True)
 # nbgrader copies every other file of source/<assignment>/ verbatim into release/: a text
 # copy of a teacher's notebook there (jupytext .md/.py) would ship its solutions and hidden
 # tests. Notebooks are generated from scripts/assignments/specs/; never release text copies.
