@@ -6,6 +6,7 @@
     genai-lab train --epochs 5
     genai-lab train --text notes.txt --save my-model    (your own text: byte-level BPE)
     genai-lab generate "The sun" --temperature 0.8 --top-k 10
+    genai-lab generate --domain picture --out picture.png     (or music --out melody.wav)
     genai-lab generate "The" --checkpoint my-model
     genai-lab trace "The sun rises"
 
@@ -22,6 +23,8 @@ from typing import Any, Sequence
 from genai_lab.corpus import default_corpus
 from genai_lab.data import corpus_stats, load_text, stdlib_docstrings
 from genai_lab.display.table import to_jsonable
+from genai_lab.domains import (DOMAINS, check_output, domain_model, generate_domain,
+                               save_generation)
 from genai_lab.generate import DEFAULT_SAMPLING, generate
 from genai_lab.pipeline import pipeline_trace, scale_comparison
 from genai_lab.predict import prediction_trace
@@ -159,8 +162,28 @@ def _sampling(args: argparse.Namespace):
                           top_p=args.top_p)
 
 
+def _generate_domain(args: argparse.Namespace, sampling) -> None:
+    """``generate --domain picture|music``: one picture (PNG) or melody (WAV) to ``--out``."""
+    if args.text is not None or args.checkpoint:
+        raise ValueError("--domain generates from the domain's own model: no seed text or "
+                         "--checkpoint")
+    if args.out is None:
+        raise ValueError(f"--domain {args.domain} needs --out FILE (.png for a picture, "
+                         ".wav for music)")
+    check_output(args.domain, args.out, args.scale, args.tempo)  # before any training
+    model = domain_model(args.domain, progress=not args.json)
+    text = generate_domain(model, 1, sampling, args.seed)[0]
+    _emit(args, save_generation(args.domain, text, args.out, args.scale, args.tempo))
+
+
 def cmd_generate(args: argparse.Namespace) -> None:
     sampling = _sampling(args)  # checks the numbers before any training starts
+    if args.domain is not None:
+        _generate_domain(args, sampling)
+        return
+    if args.text is None:
+        raise ValueError("generate needs a seed text, e.g. \"The sun\" (or --domain "
+                         "picture|music --out FILE)")
     if args.checkpoint and is_text_model(args.checkpoint):  # from `train --text`
         model, tokenizer = load_text_model(args.checkpoint)
         new = generate_text(model, tokenizer, args.text, args.max_new_tokens, sampling,
@@ -261,7 +284,8 @@ def build_parser() -> argparse.ArgumentParser:
     for name, help_ in (("generate", "Write new text after a seed text, one word at a time."),
                         ("trace", "Follow one input through the model's five layers.")):
         p = add(name, help_)
-        p.add_argument("text", help="the seed text, e.g. \"The sun\"")
+        p.add_argument("text", nargs="?" if name == "generate" else None,
+                       help="the seed text, e.g. \"The sun\"")
         p.add_argument("--temperature", type=_positive_float, default=DEFAULT_SAMPLING.temperature,
                        help="> 0; lower is safer, higher is more surprising "
                        f"({DEFAULT_SAMPLING.temperature})")
@@ -275,6 +299,13 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--checkpoint", help="a checkpoint folder (default: the cached model)")
         if name == "generate":
             p.add_argument("--max-new-tokens", type=int, default=20, help="at most (20)")
+            p.add_argument("--domain", choices=DOMAINS,
+                           help="make a picture (PNG) or a melody (WAV) instead of text")
+            p.add_argument("--out", help="with --domain: the .png or .wav file to write")
+            p.add_argument("--scale", type=int, default=16,
+                           help="with --domain picture: PNG pixels per picture pixel, 1-64 (16)")
+            p.add_argument("--tempo", type=_positive_float, default=120.0,
+                           help="with --domain music: quarter notes per minute, 40-240 (120)")
         p.set_defaults(func=cmd_generate if name == "generate" else cmd_trace)
     return parser
 
