@@ -161,6 +161,10 @@ def feedback_html(result: SubmissionResult, notebook: str, teacher_path: Path | 
             parts.append(f"<div class='cell text'>{markdown2html_mistune(cell['source'])}</div>")
         elif kind == "setup" and cell["source"].strip():
             parts.append(f"<div class='cell'>{_pre(cell['source'])}</div>")
+        mark = marks.get(gid)
+        if kind == "answer" and gid not in results and mark is not None and mark.comment:
+            parts.append(f"<div class='result waiting comment'><b>Teacher's comment:</b> "
+                         f"{html.escape(mark.comment)}</div>")
         if gid in results and gid not in shown:
             shown.add(gid)
             parts.append(_result_box(results[gid], marks.get(gid)))
