@@ -1,7 +1,7 @@
 # genai-lab: two commands do all the set-up on a fresh machine.
 #   make book   create the environment, install, build the whole book (every notebook executed)
 #   make test   create the environment if needed and run every test
-#   make lab    open JupyterLab on the course
+#   make lab    open JupyterLab on the course (students; teachers: make lab-teacher)
 PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
@@ -16,7 +16,7 @@ export OMP_NUM_THREADS ?= 1
 export MALLOC_MMAP_THRESHOLD_ ?= 67108864
 export MALLOC_TRIM_THRESHOLD_ ?= 268435456
 
-.PHONY: all book test lab env chromium clean benchmark assignments grade grade-check
+.PHONY: all book test lab lab-student lab-teacher env chromium clean benchmark assignments grade grade-check
 
 all: book
 
@@ -53,9 +53,31 @@ test: $(STAMP) $(MATHJAX) chromium
 # outputs (jupytext.toml).
 LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
 
-lab: $(STAMP)
+# Students (`make lab`) get nbgrader's Assignments tab but not the teacher's Formgrader,
+# Create Assignment and course list; teachers (`make lab-teacher`) get everything. Each
+# runs with its own Jupyter configuration folder inside the environment
+# (scripts/lab_mode.py), so nothing is written to your home folder. Working alone (no
+# GENAI_LAB_EXCHANGE), the first `make lab` releases the assignments into the course's own
+# exchange, so the Assignments tab lists them; fetched work goes to my_assignments/.
+STUDENT_CONFIG := $(VENV)/etc/jupyter-student
+TEACHER_CONFIG := $(VENV)/etc/jupyter-teacher
+OUTBOUND := assignments/exchange/genai-lab/outbound
+
+lab: lab-student
+
+lab-student: $(STAMP)
 	$(VENV)/bin/jupytext-config --settings-file $(LAB_SETTINGS) set-default-viewer markdown myst
-	$(VENV)/bin/jupyter lab
+	$(PY) scripts/lab_mode.py student $(STUDENT_CONFIG)
+	@if [ -z "$$GENAI_LAB_EXCHANGE" ] && [ -z "$$(ls -A $(OUTBOUND) 2>/dev/null)" ]; then \
+		echo "Releasing the assignments into the course's own exchange (first start only)"; \
+		bash assignments/course.sh generate >/dev/null && bash assignments/course.sh release >/dev/null; \
+	fi
+	JUPYTER_CONFIG_DIR=$(STUDENT_CONFIG) $(VENV)/bin/jupyter lab
+
+lab-teacher: $(STAMP)
+	$(VENV)/bin/jupytext-config --settings-file $(LAB_SETTINGS) set-default-viewer markdown myst
+	$(PY) scripts/lab_mode.py teacher $(TEACHER_CONFIG)
+	JUPYTER_CONFIG_DIR=$(TEACHER_CONFIG) $(VENV)/bin/jupyter lab
 
 benchmark: $(STAMP)
 	$(PY) benchmarks/bench_model.py
@@ -69,6 +91,8 @@ assignments: $(STAMP)
 # Teachers: grade every collected submission (assignments/submitted/) in sandboxes, in
 # parallel, into the gradebook, with feedback pages (assignments/grader/README.md), then
 # export grades.csv. Run as root (or with sudo) for the full sandbox.
+# Then: the Formgrader (make lab-teacher) for manual grades and comments, then
+# `assignments/course.sh feedback` and `assignments/course.sh return`.
 grade: $(STAMP)
 	$(PY) -m assignments.grader grade --course assignments
 	bash assignments/course.sh export
