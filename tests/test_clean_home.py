@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -86,3 +87,50 @@ def test_the_test_suite_writes_nothing_under_a_watched_home(tmp_path):
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     assert "1 passed" in done.stdout
     assert files_under(home) == ["marker"]
+
+
+# -- what a student's JupyterLab shows ------------------------------------------------------
+def test_student_lab_has_no_teacher_tools_and_the_teacher_lab_has_them(tmp_path, monkeypatch):
+    from jupyterlab_server.config import get_page_config
+    from scripts.lab_mode import TEACHER_PLUGINS, write
+    disabled = {}
+    for mode in ("student", "teacher"):
+        write(mode, tmp_path / mode)
+        monkeypatch.setenv("JUPYTER_CONFIG_DIR", str(tmp_path / mode))
+        page = get_page_config([], str(tmp_path / "app-settings"))
+        listed = page.get("disabledExtensions", [])          # a list once merged
+        disabled[mode] = set(listed) if isinstance(listed, list) else \
+            {k for k, v in listed.items() if v}
+    assert disabled["student"] >= set(TEACHER_PLUGINS) and not disabled["teacher"]
+    done = subprocess.run([str(BIN / "jupyter"), "server", "extension", "list"],
+                          env=dict(os.environ, JUPYTER_CONFIG_DIR=str(tmp_path / "student")),
+                          capture_output=True, text=True, timeout=120)
+    listing = done.stdout + done.stderr
+    line = next(l for l in listing.splitlines() if "server_extensions.formgrader " in l
+                or l.strip().startswith("nbgrader.server_extensions.formgrader"))
+    assert "disabled" in line, listing
+
+
+def test_assignments_tab_before_and_after_a_release(tmp_path):
+    """The course configuration in a copy of the repository's layout: the Assignments tab's
+    list works before anything is released (an empty list, no exchange error), and a
+    fetched assignment lands in my_assignments/."""
+    from nbgrader.server_extensions.assignment_list.handlers import AssignmentList
+    (tmp_path / "assignments").mkdir()
+    shutil.copy(ROOT / "nbgrader_config.py", tmp_path)
+    shutil.copy(ROOT / "assignments" / "nbgrader_config.py", tmp_path / "assignments")
+    tab = AssignmentList()
+    tab.root_dir = str(tmp_path)
+    saved = {k: os.environ.pop(k) for k in ("GENAI_LAB_EXCHANGE",) if k in os.environ}
+    try:
+        before = tab.list_released_assignments(COURSE)
+        assert before == {"success": True, "value": []}, before
+        _exchange_with_one_assignment(tmp_path / "assignments")
+        listed = tab.list_released_assignments(COURSE)
+        assert [a["assignment_id"] for a in listed["value"]] == ["hello"], listed
+        fetched = tab.fetch_assignment(COURSE, "hello")
+        assert fetched["success"], fetched
+    finally:
+        os.environ.update(saved)
+    assert (tmp_path / "my_assignments" / "hello" / "hello.ipynb").is_file()
+    assert not (tmp_path / "hello").exists()
