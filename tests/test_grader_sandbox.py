@@ -243,3 +243,31 @@ def test_check_command_reports_the_course_hidden(capsys):
     assert cli.main(["check", "--course", str(COURSE)]) == 0
     out = capsys.readouterr().out
     assert "OK: student code cannot see the course" in out and "READABLE" not in out
+
+
+@pytest.mark.skipif(MODE == "none", reason="covered by test_weak_sandbox_is_refused")
+def test_a_sandbox_forked_from_the_zygote_is_isolated_the_same_way():
+    from assignments.grader import zygote
+    probe = ("import os, numpy\nreport = {'pid': os.getpid(), 'uid': os.getuid(), "
+             "'root': sorted(os.listdir('/')), 'cwd': sorted(os.listdir('.')), "
+             "'procs': [p for p in os.listdir('/proc') if p.isdigit()], "
+             "'env': os.environ.get('MPLBACKEND')}")
+    cfg = SandboxConfig(mode=MODE, uid_base=63550, hide=default_hide(COURSE))
+    reports = {}
+    zygote.start()
+    try:
+        for warm in (True, False):
+            if not warm:
+                zygote.stop()
+            box = Sandbox(cfg, 0, {"mine.ipynb": b"{}"})
+            try:
+                assert box.request({"op": "run_cell", "source": probe}, 60)["status"] == "ok"
+                reports[warm] = decode(box.request({"op": "get", "name": "report"}, 30)["value"])
+                assert (type(box.proc).__name__ == "ZygoteProcess") == warm
+            finally:
+                box.close()
+    finally:
+        zygote.stop()
+    assert reports[True] == reports[False]
+    assert reports[True]["pid"] == 1 and reports[True]["procs"] == ["1"]
+    assert "mine.ipynb" in reports[True]["cwd"] and reports[True]["env"] == "Agg"
