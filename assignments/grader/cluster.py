@@ -75,7 +75,7 @@ class DaskBackend:
         """A cluster of ``workers`` processes on this machine (127.0.0.1 only)."""
         from distributed import Client, LocalCluster
         cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                               host="127.0.0.1", dashboard_address=None)
+                               host="127.0.0.1", dashboard_address="127.0.0.1:0")
         return cls(Client(cluster), cluster)
 
     def run(self, course: Course, pairs: list[tuple[str, str]], settings: Settings):
