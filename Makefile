@@ -70,8 +70,8 @@ LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
 # GENAI_LAB_EXCHANGE), the first `make lab` releases the assignments into the course's own
 # exchange, so the Assignments tab lists them; fetched work goes to my_assignments/.
 # The venv's bin/ goes first on PATH: the Formgrader runs `alembic` to open the gradebook.
-STUDENT_CONFIG := $(VENV)/etc/jupyter-student
-TEACHER_CONFIG := $(VENV)/etc/jupyter-teacher
+STUDENT_CONFIG := $(abspath $(VENV))/etc/jupyter-student
+TEACHER_CONFIG := $(abspath $(VENV))/etc/jupyter-teacher
 OUTBOUND := assignments/exchange/genai-lab/outbound
 
 lab: lab-student
