@@ -34,7 +34,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from genai_lab.checks import check_int, check_str, show_value
+from genai_lab.checks import check_int, check_str, read_json_file, show_value
 
 #: GPT-2's pre-split (openai/gpt-2 encoder.py) with \p{L} -> [^\W\d_] and \p{N} -> \d.
 GPT2_PATTERN = r"""'(?:[sdmt]|ll|ve|re)| ?[^\W\d_]+| ?\d+| ?(?:[^\s\w]|_)+|\s+(?!\S)|\s+"""
@@ -369,13 +369,7 @@ class BPETokenizer:
     @classmethod
     def load(cls, path) -> "BPETokenizer":
         """Read a tokenizer written by ``save``; clear errors for missing or corrupt files."""
-        path = Path(path)
-        if not path.is_file():
-            raise FileNotFoundError(f"no tokenizer file at {str(path)!r}")
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as err:
-            raise ValueError(f"{str(path)!r} is not a valid tokenizer file (not JSON: {err})") from None
+        data = read_json_file(path, "tokenizer file")
         try:
             return cls.from_dict(data)
         except ValueError as err:

@@ -6,7 +6,9 @@ was expected. Public functions call these at their boundary; internal code trust
 """
 from __future__ import annotations
 
+import json
 import numbers
+from pathlib import Path
 
 import numpy as np
 
@@ -96,3 +98,15 @@ def check_rng(name: str, value: object) -> np.random.Generator:
         raise TypeError(f"{name} must be a numpy.random.Generator "
                         f"(e.g. np.random.default_rng(0)), got {type(value).__name__}")
     return value
+
+
+def read_json_file(path: object, what: str = "file") -> object:
+    """The JSON in ``path``, or a clear error: ``FileNotFoundError`` if there is no file,
+    ``ValueError`` if it is not UTF-8 JSON (both name the path and ``what`` it should be)."""
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"no {what} at {str(path)!r}")
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise ValueError(f"{str(path)!r} is not a valid {what} (not JSON: {err})") from None

@@ -30,7 +30,6 @@ from pathlib import Path
 import numpy as np
 
 from genai_lab.checks import check_float, check_int, check_str, show_value
-from genai_lab.data import train_val_split
 from genai_lab.display.table import Table
 from genai_lab.generate import (DEFAULT_SAMPLING, DEFAULT_TEMPERATURES, QualityReport,
                                 generation_quality, sample_sentences)
@@ -39,7 +38,7 @@ from genai_lab.melody import (SAMPLE_RATE, TEMPO, TEMPOS, MelodyGrammar, melody_
 from genai_lab.model import GPTConfig, TransformerLM
 from genai_lab.picture import PictureGrammar, picture_corpus, to_rgb, write_png
 from genai_lab.pretrained import (DefaultData, TrainedModel, cache_key, load_trained,
-                                  resolve_cache_dir)
+                                  prepare_data, resolve_cache_dir)
 from genai_lab.sampling import SamplingConfig
 from genai_lab.softmax import log_softmax
 from genai_lab.tokenizer import WordTokenizer
@@ -88,14 +87,8 @@ def prepare_domain_data(domain: str, n_samples: int = 4000, seed: int = 0,
                         val_fraction: float = 0.1) -> DefaultData:
     """Stages 1-2 exactly as for text: sample, split, train the tokenizer, encode both splits
     padded to the longest sequence (pictures all have 66 tokens, melodies vary)."""
-    grammar = domain_grammar(domain)
     texts = domain_corpus(domain, n_samples, seed)
-    train_texts, val_texts = train_val_split(texts, val_fraction=val_fraction, seed=seed)
-    tokenizer = WordTokenizer().train(train_texts)
-    length = max(len(tokenizer.encode(t)) for t in texts)
-    train_ids = tokenizer.encode_batch(train_texts, seq_len=length)  # (N, L)
-    val_ids = tokenizer.encode_batch(val_texts, seq_len=length)      # (M, L)
-    return DefaultData(grammar, tokenizer, texts, train_ids, val_ids)
+    return prepare_data(domain_grammar(domain), texts, seed=seed, val_fraction=val_fraction)
 
 
 def domain_gpt_config(data: DefaultData) -> GPTConfig:

@@ -64,19 +64,25 @@ class DefaultData:
     val_ids: np.ndarray  # (M, L) the validation split, padded ids
 
 
-def prepare_default_data(n_samples: int = 10000, seed: int = 0,
-                         val_fraction: float = 0.1) -> DefaultData:
-    """Sample the default corpus, split it, train the tokenizer on the training split and
-    encode both splits, padded to the longest sentence (nothing is truncated)."""
-    n_samples = check_int("n_samples", n_samples, minimum=2)
-    grammar = default_grammar()
-    texts = default_corpus(n_samples=n_samples, seed=seed)
+def prepare_data(grammar, texts: list[str], seed: int = 0,
+                 val_fraction: float = 0.1) -> DefaultData:
+    """Stage 2 for any corpus: split ``texts`` (drawn from ``grammar``), train the tokenizer
+    on the training split and encode both splits, padded to the longest text (nothing is
+    truncated). The text model and the picture and music models all use it."""
     train_texts, val_texts = train_val_split(texts, val_fraction=val_fraction, seed=seed)
     tokenizer = WordTokenizer().train(train_texts)
     length = max(len(tokenizer.encode(t)) for t in texts)
     train_ids = tokenizer.encode_batch(train_texts, seq_len=length)  # (N, L)
     val_ids = tokenizer.encode_batch(val_texts, seq_len=length)      # (M, L)
     return DefaultData(grammar, tokenizer, texts, train_ids, val_ids)
+
+
+def prepare_default_data(n_samples: int = 10000, seed: int = 0,
+                         val_fraction: float = 0.1) -> DefaultData:
+    """Sample the default corpus and prepare it (``prepare_data``)."""
+    n_samples = check_int("n_samples", n_samples, minimum=2)
+    texts = default_corpus(n_samples=n_samples, seed=seed)
+    return prepare_data(default_grammar(), texts, seed=seed, val_fraction=val_fraction)
 
 
 # -------------------------------------------------------------------- a trained model

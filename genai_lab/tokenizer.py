@@ -21,7 +21,7 @@ from typing import Iterable
 
 import numpy as np
 
-from genai_lab.checks import check_int, check_str, show_value
+from genai_lab.checks import check_int, check_str, read_json_file, show_value
 from genai_lab.display.table import Table
 from genai_lab.text import clean_text, is_word, split_words
 
@@ -269,13 +269,7 @@ class WordTokenizer:
     @classmethod
     def load(cls, path) -> "WordTokenizer":
         """Read a tokenizer written by ``save``; clear errors for missing or corrupt files."""
-        path = Path(path)
-        if not path.is_file():
-            raise FileNotFoundError(f"no tokenizer file at {str(path)!r}")
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as err:
-            raise ValueError(f"{str(path)!r} is not a valid tokenizer file (not JSON: {err})") from None
+        data = read_json_file(path, "tokenizer file")
         try:
             return cls.from_dict(data)
         except ValueError as err:
