@@ -58,7 +58,7 @@ def test_nine_modes_each_one_click_away(server, browser):
     for card, (page, title) in MODES.items():
         browser.open(f"{base}/{FRONT}")
         browser.events.clear()
-        browser.click(f".{card} a")  # one real click on the card
+        browser.click(f".{card} .sd-card-title")  # one real click on the card's title
         browser.wait_for("Page.loadEventFired")
         assert browser.evaluate("location.pathname").endswith(page), card
         assert title in browser.evaluate("document.querySelector('h1').textContent"), card
