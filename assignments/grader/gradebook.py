@@ -149,7 +149,7 @@ def teacher_marks(course: Course, student: str, assignment: str) -> dict[str, di
         warnings.simplefilter("ignore", category=Warning)
         try:
             sub = gb.find_submission(assignment, student)
-        except MissingEntry:
+        except (MissingEntry, UnicodeEncodeError):   # a name the gradebook cannot hold
             return {}
         for nb in sub.notebooks:
             marks: dict[str, TeacherMark] = {}
