@@ -117,5 +117,10 @@ grade-check: $(STAMP)
 hub: $(STAMP) $(CHP)
 	$(VENV)/bin/jupyterhub -f hub/jupyterhub_config.py
 
+# The class on the hub end to end in headless Chromium (tests/test_hub.py, marker `hub`,
+# left out of `make test` while it takes about two minutes).
+test-hub: $(STAMP) chromium $(CHP)
+	$(PY) -m pytest -m hub tests/test_hub.py
+
 clean:
 	rm -rf _build

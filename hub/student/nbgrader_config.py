@@ -7,3 +7,6 @@ import os
 c = get_config()  # noqa: F821 (provided by nbgrader when it loads this file)
 c.CourseDirectory.course_id = "genai-lab"
 c.Exchange.root = os.environ["GENAI_LAB_EXCHANGE"]
+# Every trial server runs as the hub's system user: name submissions by the hub user
+# (JupyterHub sets JUPYTERHUB_USER in each server), not by the system user.
+c.CourseDirectory.student_id = os.environ["JUPYTERHUB_USER"]
