@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import importlib.util
 import re
+import time
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -201,6 +202,43 @@ def test_quiz_answer_can_be_clicked(server, browser) -> None:
     assert state["feedback"][0][0].startswith("Correct.") and state["feedback"][0][1] > 0
     assert "genai-quiz-right" in state["classes"] and state["answered"] == key
     browser.screenshot(SCREENSHOTS / "quiz-clicked.png", full_page=False)
+
+
+# ----------------------------------------------------- formulas and exercise solutions
+CHAPTERS = [p for p in PAGES if re.fullmatch(r"chapters/\d\d_\w+", p)]
+
+
+@pytest.mark.parametrize("page", CHAPTERS)
+def test_formulas_render_offline_and_solutions_open(page: str, server, browser) -> None:
+    """Every chapter's formulas are typeset by the book's own MathJax (every host but
+    127.0.0.1 is unreachable), no raw TeX is left, and a solution opens when clicked."""
+    base, _ = server
+    browser.open(f"{base}/{page}.html")
+    deadline = time.monotonic() + 20
+    state = {}
+    while time.monotonic() < deadline:
+        state = browser.evaluate("""(() => {
+          const a = document.querySelector("article");
+          const raw = Array.from(a.querySelectorAll("p, li, .math"))
+            .filter(e => !e.closest("pre, code, mjx-container"))
+            .map(e => e.textContent).filter(t => /\$\$|\\frac|\\sum|\\operatorname/.test(t));
+          return {formulas: a.querySelectorAll("mjx-container").length, raw: raw.slice(0, 3),
+                  typesetting: !!(window.MathJax && MathJax.startup && MathJax.startup.promise),
+                  solutions: a.querySelectorAll(".solution.dropdown").length};
+        })()""")
+        if state["formulas"] and not state["raw"]:
+            break
+        time.sleep(0.25)
+    assert state["formulas"] > 0, f"{page}: no formula was typeset ({state})"
+    assert not state["raw"], f"{page}: raw TeX left on the page: {state['raw']}"
+    assert state["solutions"] >= 3, f"{page}: {state['solutions']} exercise solutions, expected 3+"
+    hidden = "document.querySelector('.solution.dropdown').classList.contains('toggle-hidden')"
+    assert browser.evaluate(hidden), f"{page}: the first solution is not hidden at first"
+    browser.click(".solution.dropdown .admonition-title")
+    time.sleep(0.3)
+    assert not browser.evaluate(hidden), f"{page}: clicking did not open the solution"
+    shown = browser.evaluate("document.querySelector('.solution.dropdown').innerText.length")
+    assert shown > 40, f"{page}: the opened solution shows no text"
 
 
 def test_quiz_works_without_javascript(server, browser) -> None:
