@@ -117,6 +117,11 @@ grade-check: $(STAMP)
 hub: $(STAMP) $(CHP)
 	$(VENV)/bin/jupyterhub -f hub/jupyterhub_config.py
 
+# Teachers: the grades for Canvas or Moodle, assignments/lms_grades.csv (one row per student,
+# one column per assignment), beside nbgrader's grades.csv (scripts/lms_grades.py).
+grades: $(STAMP)
+	$(PY) scripts/lms_grades.py --course assignments
+
 # The class on the hub end to end in headless Chromium (tests/test_hub.py, marker `hub`,
 # left out of `make test` while it takes about two minutes).
 test-hub: $(STAMP) chromium $(CHP)

@@ -318,8 +318,10 @@ def test_a_class_on_the_hub(tmp_path: Path) -> None:
         assert bob["success"] and bob["value"]["failed"], bob
 
         # A student cannot open the Formgrader, another student's server or the course.
+        # (the course is <tmp>/course, bob's home <tmp>/data/home/bob; %2F keeps the
+        # browser from resolving the ".." itself)
         for url in (f"{fg}/api/assignments", "/user/alice/api/contents",
-                    "/user/bob/api/contents/../../course/source"):
+                    "/user/bob/api/contents/..%2F..%2F..%2Fcourse%2Fsource"):
             status, text, landed = request(browser, "GET", url)
             assert status >= 400 and ASSIGNMENT not in text, (url, status, landed, text[:300])
         assert request(browser, "GET", "/user/bob/formgrader")[0] == 404
@@ -340,6 +342,14 @@ def test_a_class_on_the_hub(tmp_path: Path) -> None:
         assert 0 <= submissions["bob"]["score"] < submissions["bob"]["max_score"]
         for s in ("alice", "bob"):
             assert submissions[s]["score"] == results[s]["score"], (submissions[s], results[s])
+        lms = subprocess.run([sys.executable, str(ROOT / "scripts" / "lms_grades.py"),
+                              "--course", str(course)], capture_output=True, text=True)
+        assert lms.returncode == 0, lms.stderr
+        with open(course / "lms_grades.csv", newline="") as handle:
+            header, possible, *rows = list(csv.reader(handle))
+        assert header == ["SIS Login ID", ASSIGNMENT]
+        assert possible == ["Points Possible", f"{results['alice']['max_score']:g}"]
+        assert rows == [[s, f"{results[s]['score']:g}"] for s in ("alice", "bob")], rows
         browser.open(f"{base}{fg}/manage_submissions/{ASSIGNMENT}")
         time.sleep(1.5)
         shown = browser.evaluate("document.body.innerText")
