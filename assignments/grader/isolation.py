@@ -233,6 +233,11 @@ def build_root(lib, cfg: SandboxConfig, new_root: str) -> None:
     lim = cfg.limits
     mount(lib, None, "/", None, MS_REC | MS_PRIVATE)
     tmpfs(lib, new_root, 1, 256, "0755")
+    # The private /tmp first: a Python installation that lives under /tmp (a checkout in
+    # /tmp with its .venv) is then bound inside it instead of being covered by it.
+    tmpfs(lib, new_root + "/dev", 0.0625, 64, "0755")
+    for tmp in ("/tmp", "/var/tmp", "/dev/shm"):
+        tmpfs(lib, new_root + tmp, lim.tmp_mb, lim.inodes, "1777")
     allowed = allow_list()
     for path in allowed:
         bind_read_only(lib, path, new_root + path)
@@ -248,15 +253,12 @@ def build_root(lib, cfg: SandboxConfig, new_root: str) -> None:
                       "size=4k,nr_inodes=2,mode=0755")
             else:
                 mount(lib, "/dev/null", target, None, MS_BIND)
-    tmpfs(lib, new_root + "/dev", 0.0625, 64, "0755")
     for dev in DEVICES:
         Path(new_root, "dev", dev).touch()
         mount(lib, f"/dev/{dev}", f"{new_root}/dev/{dev}", None, MS_BIND)
     for name, target in (("fd", "/proc/self/fd"), ("stdin", "/proc/self/fd/0"),
                          ("stdout", "/proc/self/fd/1"), ("stderr", "/proc/self/fd/2")):
         os.symlink(target, f"{new_root}/dev/{name}")
-    for tmp in ("/tmp", "/var/tmp", "/dev/shm"):
-        tmpfs(lib, new_root + tmp, lim.tmp_mb, lim.inodes, "1777")
     tmpfs(lib, new_root + WORKDIR, lim.folder_mb, lim.inodes, "0700")
     os.makedirs(new_root + "/proc", exist_ok=True)
     mount(lib, "proc", new_root + "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
