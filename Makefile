@@ -122,8 +122,8 @@ hub: $(STAMP) $(CHP)
 grades: $(STAMP)
 	$(PY) scripts/lms_grades.py --course assignments
 
-# The class on the hub end to end in headless Chromium (tests/test_hub.py, marker `hub`,
-# left out of `make test` while it takes about two minutes).
+# The class on the hub end to end in headless Chromium alone (tests/test_hub.py, marker
+# `hub`; make test runs it too).
 test-hub: $(STAMP) chromium $(CHP)
 	$(PY) -m pytest -m hub tests/test_hub.py
 

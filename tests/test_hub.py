@@ -280,7 +280,7 @@ def student_works(browser: Browser, base: str, user: str, wrong: bool, source: d
     return validated
 
 
-@pytest.mark.hub  # `make test-hub`; about 2 minutes on a busy 2-core machine
+@pytest.mark.hub  # also alone: `make test-hub` (about a minute on 2 cores)
 def test_a_class_on_the_hub(tmp_path: Path) -> None:
     started = time.monotonic()
 
