@@ -25,7 +25,7 @@ def test_ex1_the_floor_is_entropy_over_tokens_and_below_the_texts():
 def test_ex2_probabilities_sum_to_one_and_the_favourite_repeats():
     ns = run_solution(STEM, "ch12-ex2")
     assert math.isclose(ns["total"], 1.0, rel_tol=1e-12)
-    assert 3600 * ns["best"] > 2                  # "likely turns up several times"
+    assert ns["n_train"] * ns["best"] > 2         # "likely turns up several times"
 
 
 def test_ex3_a_sampled_melody_is_valid():
