@@ -34,3 +34,12 @@ def run_solution(stem: str, label: str) -> dict:
     namespace: dict = {"__name__": f"solution_{label.replace('-', '_')}"}
     exec(compile(solution_code(stem, label), f"{stem}.md:{label}", "exec"), namespace)
     return namespace
+
+
+def check_exercises_have_dropdown_solutions(stem: str, minimum: int = 3) -> None:
+    """At least ``minimum`` exercises with distinct labels, each with a revealable solution."""
+    labels = exercise_labels(stem)
+    assert len(labels) >= minimum and len(set(labels)) == len(labels)
+    found = solutions(stem)
+    assert set(found) == set(labels)
+    assert all(body.lstrip().startswith(":class: dropdown") for body in found.values())

@@ -5,18 +5,14 @@ import genai_lab.pretrained
 import genai_lab.sampling
 import genai_lab.softmax
 import genai_lab.train
-from exercise_solutions import exercise_labels, run_solution, solutions
+from exercise_solutions import check_exercises_have_dropdown_solutions, run_solution, solutions
 from genai_lab.model import TransformerLM
 
 STEM = "11_key_insight"
 
 
 def test_three_exercises_each_with_a_dropdown_solution():
-    labels = exercise_labels(STEM)
-    assert len(labels) >= 3 and len(set(labels)) == len(labels)
-    found = solutions(STEM)
-    assert set(found) == set(labels)
-    assert all(body.lstrip().startswith(":class: dropdown") for body in found.values())
+    check_exercises_have_dropdown_solutions(STEM)
 
 
 def test_ex1_distances_are_total_variation():

@@ -38,7 +38,7 @@ def _edited_test(nb: dict) -> dict:
     for cell in nb["cells"]:
         tags = cell.get("metadata", {}).get("nbgrader", {})
         if tags.get("grade") and cell["cell_type"] == "code":
-            cell["source"] = "assert True  # the student's own version of the test\n"
+            cell["source"] = "pass  # the student's own version of the test\n"
             return nb
     raise AssertionError("no test cell")
 
