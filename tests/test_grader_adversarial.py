@@ -20,7 +20,7 @@ import cheats  # noqa: E402
 from assignments.grader import (Course, SandboxConfig, Settings, Timeouts,  # noqa: E402
                                 default_hide, detect_mode, grade_batch, snapshot,
                                 summary_table)
-from assignments.grader.execute import segments  # noqa: E402
+from assignments.grader.compiled import segments  # noqa: E402
 from assignments.grader.feedback import feedback_html  # noqa: E402
 from assignments.grader import fabricate as F  # noqa: E402
 
@@ -242,8 +242,10 @@ def round2(tmp_path_factory):
         A.after_answer(ref, "add_positions", A.WRONG_BATCH_POSITIONS))
     put("mutate-softmax", "softmax", A.after_answer(
         F.reference(cheats.load_source(_nb_of(root, "softmax"))), "softmax", A.MUTATE_SOFTMAX))
-    put("global-rng", "sampling", A.after_answer(
-        F.reference(cheats.load_source(_nb_of(root, "sampling"))), "sample", A.GLOBAL_RNG_TOO))
+    for name, draws in (("global-rng", 1000), ("global-rng-once", 1)):
+        put(name, "sampling", A.after_answer(
+            F.reference(cheats.load_source(_nb_of(root, "sampling"))), "sample",
+            A.GLOBAL_RNG_TOO.format(draws=draws)))
     put("steal-backup", "embeddings", F.with_cheat(wrong, A.STEAL_BACKUP.format(backup=backup),
                                                    "each"))
     put("symlink-notebook", "embeddings", None)
@@ -294,8 +296,9 @@ def test_mutating_arguments_earns_no_hidden_marks(round2):
 # -- class 2: the global RNG ------------------------------------------------------------------
 def test_using_the_global_generator_loses_marks(round2):
     _, results = round2
-    r = results["global-rng", "sampling"]
-    assert _cell(r, "test_sample").score == 0, _cell(r, "test_sample")
+    for name in ("global-rng", "global-rng-once"):
+        r = results[name, "sampling"]
+        assert _cell(r, "test_sample").score == 0, (name, _cell(r, "test_sample"))
     assert results["reference", "sampling"].score == results["reference", "sampling"].max_score
 
 
@@ -628,3 +631,26 @@ def test_command_line_survives_odd_files(tmp_path):
     assert not CONTROL & set(out)
     for student in ("fifo-stamp", "innocent"):
         assert (tmp_path / "feedback" / student / "embeddings" / "embeddings.html").is_file()
+
+
+def test_hidden_test_lines_flag_only_when_three_come_in_a_row():
+    """A pasted hidden test (markers removed) is flagged; an answer that shares a few
+    separate lines with the hidden tests (loop headers, common assignments) is not."""
+    from assignments.grader.notebook import load_cells, teacher_material
+    teacher = load_cells(_nb_of(SOURCE.parent, "embeddings").read_bytes())
+    hidden = []
+    for cell in teacher:
+        for is_hidden, code in segments(cell["source"]):
+            if is_hidden and "def _hidden_checks():" in code:      # the test's own body
+                body = code.split("def _hidden_checks():", 1)[1]
+                hidden = [line for line in body.splitlines()
+                          if len(line.strip()) >= 16 and not line.strip().startswith("#")
+                          and "_run_hidden_checks" not in line]
+                break
+        if len(hidden) >= 6:
+            break
+    assert len(hidden) >= 6
+    pasted = [{"source": "\n".join(hidden[2:5])}]
+    apart = [{"source": "\n".join(f"{line}\nstep_{i} = {i}" for i, line in enumerate(hidden[:6]))}]
+    assert any("hidden tests" in f for f in teacher_material(teacher, pasted))
+    assert teacher_material(teacher, apart) == ()

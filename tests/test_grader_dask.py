@@ -80,3 +80,32 @@ def test_dask_cluster_gives_the_local_gradebook_even_when_a_worker_dies(tmp_path
     assert scores(report) == scores(expected)
     assert snapshot(course) == snapshot(local)
     assert not any("grading failed" in f for r in report.results for f in r.flags)
+
+
+def test_the_grading_server_grades_as_a_fresh_process_does_and_is_replaced_if_it_dies(tmp_path):
+    from assignments.grader import cluster
+    from assignments.grader.result import from_json
+    course, s = make_course(tmp_path), settings(tmp_path)
+
+    def marks(data):
+        r = from_json(data)
+        return [(c.grade_id, c.score, c.feedback) for _, c in r.cells()], r.flags, r.notes
+
+    server = cluster.GradingServer()
+    try:
+        for kind in ("reference", "wrong", "tampered-wrong"):
+            served = cluster.from_json_checked(server.grade((course, kind, "embeddings", s), 120))
+            assert marks(served) == marks(cluster.grade_cold(course, kind, "embeddings", s)), kind
+    finally:
+        server.stop()
+    first = cluster.grade_in_process(course, "reference", "embeddings", s)
+    for wait in (False, True):            # this thread's server dies (before or while used)
+        cluster.servers.server.proc.kill()
+        if wait:
+            cluster.servers.server.proc.wait()
+        again = cluster.grade_in_process(course, "reference", "embeddings", s)
+        assert marks(again) == marks(first) and not from_json(again).errors
+        if cluster.servers.server is None:             # it failed mid-request: graded cold
+            cluster.grade_in_process(course, "reference", "embeddings", s)
+        assert cluster.servers.server.alive()          # and the next task starts a new one
+    cluster.servers.server.stop()

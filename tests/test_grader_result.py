@@ -18,7 +18,7 @@ GRADER = ROOT / "assignments" / "grader"
 # Each module may import only modules of a lower level (runner.py is sent into the sandbox
 # as text and imports nothing of ours).
 LEVELS = {"codec": 0, "course": 1, "notebook": 0, "result": 0, "isolation": 0,
-          "sandbox": 1, "bridge": 2, "execute": 3, "fabricate": 1, "grade": 4,
+          "sandbox": 1, "bridge": 2, "compiled": 1, "execute": 3, "fabricate": 1, "grade": 4,
           "gradebook": 2, "feedback": 3, "autograded": 2, "batch": 5, "task": 6, "cluster": 6,
           "__main__": 7, "__init__": 8,
           "submitted": 0, "safetext": 0, "zygote": 0,

@@ -271,3 +271,39 @@ def test_a_sandbox_forked_from_the_zygote_is_isolated_the_same_way():
     assert reports[True] == reports[False]
     assert reports[True]["pid"] == 1 and reports[True]["procs"] == ["1"]
     assert "mine.ipynb" in reports[True]["cwd"] and reports[True]["env"] == "Agg"
+
+
+@pytest.mark.skipif(MODE == "none", reason="covered by test_weak_sandbox_is_refused")
+def test_a_worker_forked_by_the_batch_uses_the_zygote_and_a_dead_one_is_not_used():
+    """The batch's workers are forks of the process that started the zygote: it is not
+    their child, and Popen.poll() would call it dead (the zygote then went unused)."""
+    import os
+    from assignments.grader import zygote
+    cfg = SandboxConfig(mode=MODE, uid_base=63560, hide=default_hide(COURSE))
+    warm = zygote.start()
+    try:
+        r, w = os.pipe()
+        pid = os.fork()
+        if pid == 0:                                     # a worker, as batch.py forks it
+            try:
+                box = Sandbox(cfg, 0, {})
+                ok = box.request({"op": "run_cell", "source": "x = 6 * 7"}, 60)["status"]
+                os.write(w, f"{zygote.current().alive()} {type(box.proc).__name__} {ok}".encode())
+                box.close()
+            finally:
+                os._exit(0)
+        os.close(w)
+        os.waitpid(pid, 0)
+        assert os.read(r, 200).decode() == "True ZygoteProcess ok"
+        os.close(r)
+        warm.proc.kill()
+        warm.proc.wait()
+        assert not warm.alive()
+        box = Sandbox(cfg, 0, {})                        # started cold instead
+        try:
+            assert type(box.proc).__name__ == "Popen"
+            assert box.request({"op": "run_cell", "source": "x = 1"}, 60)["status"] == "ok"
+        finally:
+            box.close()
+    finally:
+        zygote.stop()

@@ -9,10 +9,10 @@ the current fingerprint, so a run killed at any point (even SIGKILL) resumes whe
 stopped, and no submission is graded twice. Only after all results exist does one writer
 load them into the gradebook (idempotent: scores are set, never added).
 
-With ``GENAI_LAB_GRADER_ZYGOTE=1`` the local sandboxes are forked from a warm zygote
-(``zygote.py``: numpy and IPython imported once per batch, nothing of any student). It is
-off by default: a sandbox starts in 0.07 s instead of 0.45 s, but on this shared 2-core
-machine whole batches were not measurably faster (benchmarks/README.md).
+Before it forks, the batch compiles the teacher's notebooks once (``prepare_assignments``),
+and starts a zygote (``zygote.py``: numpy and IPython imported once per batch, nothing of
+any student) from which the sandboxes are forked instead of exec'd; each forked worker
+inherits both. ``GENAI_LAB_GRADER_ZYGOTE=0`` starts every sandbox cold instead.
 Another engine can do the grading: ``backend.run(course, pairs, settings)`` yielding
 ``(student, assignment, SubmissionResult)`` (``cluster.DaskBackend``); this process still
 writes every result file and the gradebook.
@@ -30,7 +30,7 @@ import time
 
 from . import zygote
 from .course import Course
-from .grade import Settings, crashed_result, grade_submission
+from .grade import Settings, crashed_result, grade_submission, prepare_assignments
 from .isolation import GRADER_MEMORY_BYTES, bound_own_memory
 from .gradebook import load_results
 from .result import SubmissionResult, read_result, write_result
@@ -63,7 +63,7 @@ def _worker(course: Course, student: str, assignment: str, settings: Settings, s
 KILL_GRACE = 8.0     # seconds per notebook for interrupting, killing and emptying sandboxes
 
 
-def _hard_limit(course: Course, assignment: str, settings: Settings) -> float:
+def hard_limit(course: Course, assignment: str, settings: Settings) -> float:
     """A worker still running after this is killed: the notebook limit (which already
     covers start-ups and both runs) plus the time its kills may take."""
     n = len(course.source_notebooks(assignment))
@@ -98,9 +98,10 @@ def grade_batch(course: Course, pairs: list[tuple[str, str]], settings: Settings
                     bar.update(1)
         else:
             warm = todo and settings.sandbox.mode != "none" and \
-                os.environ.get("GENAI_LAB_GRADER_ZYGOTE", "0") == "1"
+                os.environ.get("GENAI_LAB_GRADER_ZYGOTE", "1") != "0"
             if warm:
-                zygote.start()                 # forked workers inherit it
+                zygote.start(settings.sandbox.python)     # forked workers inherit it
+            prepare_assignments(course, {a for _, a in todo})   # inherited by the forks
             try:
                 _run_local(course, todo, settings, workers, prints, bar)
             finally:
@@ -136,7 +137,7 @@ def _run_local(course: Course, todo: list[tuple[str, str]], settings: Settings, 
             now = time.monotonic()
             for sentinel in list(running):
                 proc, student, assignment, slot, t0 = running[sentinel]
-                overdue = now - t0 > _hard_limit(course, assignment, settings)
+                overdue = now - t0 > hard_limit(course, assignment, settings)
                 if sentinel not in ready and not overdue:
                     continue
                 if overdue:

@@ -99,6 +99,7 @@ class SandboxCgroup:
     def _empty(self, path: Path, seconds: float = 5.0) -> bool:
         kill_file = path / "cgroup.kill"
         deadline = time.monotonic() + seconds
+        pause = 0.0005                    # the kernel usually needs well under a millisecond
         while True:
             pids = self._pids(path)
             if not pids:
@@ -113,7 +114,8 @@ class SandboxCgroup:
                         os.kill(pid, signal.SIGKILL)
                     except ProcessLookupError:
                         pass
-            time.sleep(0.01)
+            time.sleep(pause)
+            pause = min(pause * 2, 0.02)
 
     def kill_all(self) -> bool:
         """Kill every process of the sandbox and wait until none is left (True if so)."""

@@ -3,9 +3,11 @@
 Dask distributed (``dask.distributed``) schedules one task per submission on its workers;
 through its deployment packages the same client reaches Kubernetes (``dask-kubernetes``)
 and HPC batch systems (``dask-jobqueue``: SLURM, HTCondor, PBS). Dask isolates nothing, so
-each task runs the whole grader in a process of its own on its worker (``task.py``: the
-full sandbox, the memory bound and the time limit, exactly as a local worker) and returns
-the result as data. This process stays the single writer of result files and the
+each task hands its submission to a grading server on its worker (``task.py --serve``,
+one per worker thread, started by the thread's first task), which grades it the way a
+local batch does: the teacher's notebooks compiled once, sandboxes forked from a warm
+zygote, one forked process per submission with the memory bound and the time limit. The
+task returns the result as data. This process stays the single writer of result files and the
 gradebook (``batch.grade_batch``). Workers must see the course folder at the same path
 (a shared file system) and have this project installed.
 
@@ -17,11 +19,15 @@ from __future__ import annotations
 import json
 import os
 import pickle
+import select
+import struct
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
-from .batch import KILL_GRACE
+from .batch import hard_limit
 from .course import Course
 from .grade import Settings, crashed_result
 from .result import from_json, to_json
@@ -29,18 +35,79 @@ from .result import from_json, to_json
 PROJECT = Path(__file__).resolve().parents[2]      # the folder holding ``assignments/``
 
 
+def _task_env() -> dict:
+    return dict(os.environ, PYTHONPATH=os.pathsep.join(
+        [str(PROJECT), *filter(None, [os.environ.get("PYTHONPATH")])]))
+
+
+class GradingServer:
+    """A ``task.py --serve`` process of this worker thread: framed requests, framed replies."""
+
+    def __init__(self):
+        self.proc = subprocess.Popen([sys.executable, "-m", "assignments.grader.task",
+                                      "--serve"], stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, cwd=PROJECT, env=_task_env())
+
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
+    def grade(self, request: tuple, timeout: float) -> bytes:
+        """The result JSON for ``request``; ``OSError``/``EOFError``/``TimeoutError`` if the
+        server fails (the caller then stops it)."""
+        data = pickle.dumps(request)
+        self.proc.stdin.write(struct.pack(">Q", len(data)) + data)
+        self.proc.stdin.flush()
+        fd, deadline = self.proc.stdout.fileno(), time.monotonic() + timeout
+        (size,) = struct.unpack(">Q", self._read(fd, 8, deadline))
+        return self._read(fd, size, deadline)
+
+    @staticmethod
+    def _read(fd: int, n: int, deadline: float) -> bytes:
+        chunks = []
+        while n:
+            ready, _, _ = select.select([fd], [], [], max(0.0, deadline - time.monotonic()))
+            if not ready:
+                raise TimeoutError("the grading server did not answer")
+            b = os.read(fd, min(n, 1 << 20))
+            if not b:
+                raise EOFError("the grading server ended")
+            chunks.append(b)
+            n -= len(b)
+        return b"".join(chunks)
+
+    def stop(self) -> None:
+        self.proc.kill()
+        self.proc.wait()
+
+
+servers = threading.local()         # one server per worker thread, started by its first task
+
+
 def grade_in_process(course: Course, student: str, assignment: str,
                      settings: Settings) -> dict:
-    """The Dask task: grade one submission in a fresh ``task.py`` process; its result as
-    JSON-able data (a "grading failed" result if the process fails or overruns)."""
-    limit = len(course.source_notebooks(assignment)) * (settings.timeouts.notebook
-                                                         + KILL_GRACE) + 10
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
-        [str(PROJECT), *filter(None, [os.environ.get("PYTHONPATH")])]))
+    """The Dask task: grade one submission on this worker thread's grading server (started
+    once: ``task.py --serve``), or, should the server fail, in a fresh ``task.py`` process;
+    its result as JSON-able data (a "grading failed" result if grading fails or overruns)."""
+    limit = hard_limit(course, assignment, settings)
+    server = getattr(servers, "server", None)
+    if server is None or not server.alive():
+        server = servers.server = GradingServer()
+    try:
+        return from_json_checked(server.grade((course, student, assignment, settings),
+                                              limit + 10))
+    except (OSError, EOFError, TimeoutError, ValueError):
+        server.stop()                           # a new one for the next task
+        servers.server = None
+    return grade_cold(course, student, assignment, settings)
+
+
+def grade_cold(course: Course, student: str, assignment: str, settings: Settings) -> dict:
+    """One submission in a fresh ``task.py`` process (no server, no zygote)."""
+    limit = hard_limit(course, assignment, settings) + 5
     try:
         run = subprocess.run([sys.executable, "-m", "assignments.grader.task"],
                              input=pickle.dumps((course, student, assignment, settings)),
-                             capture_output=True, timeout=limit, cwd=PROJECT, env=env)
+                             capture_output=True, timeout=limit, cwd=PROJECT, env=_task_env())
         if run.returncode == 0:
             return from_json_checked(run.stdout)
         reason = f"the grading process ended with code {run.returncode}"

@@ -17,7 +17,6 @@ every cell, every test, the sandbox start-ups.
 """
 from __future__ import annotations
 
-import ast
 import builtins
 import contextlib
 import dataclasses
@@ -29,7 +28,8 @@ import traceback
 import numpy as np
 
 from .bridge import BoundedText, Bridge, StudentDied, StudentError, StudentTimeout, Timeouts
-from .notebook import HIDDEN_BEGIN, HIDDEN_END, Cell
+from .compiled import compile_part, segments
+from .notebook import Cell
 from .result import CellResult
 from .safetext import valid_text
 from .sandbox import Sandbox, SandboxDied, SandboxTimeout
@@ -40,45 +40,6 @@ NOT_SHOWN = ("a visible test failed (its message is not shown: it was produced a
 MAX_STUDENT_CELLS = 500         # student cells run per notebook; the rest are skipped
 MAX_OUTPUT_CHARS = 100_000      # printed output kept per notebook
 MAX_REPORTS = 50                # flags / notes kept per notebook
-
-
-def bound_names(tree: ast.AST) -> set[str]:
-    names = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
-            names.add(node.id)
-        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            names.add(node.name)
-        elif isinstance(node, (ast.Import, ast.ImportFrom)):
-            for alias in node.names:
-                names.add((alias.asname or alias.name).split(".")[0])
-    return names
-
-
-def loaded_names(tree: ast.AST) -> set[str]:
-    return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
-
-
-def segments(source: str) -> list[tuple[bool, str]]:
-    """Split a test cell into (hidden, code) parts at the hidden-test markers."""
-    parts, current, hidden = [], [], False
-    for line in source.splitlines(keepends=True):
-        marker = line.strip()
-        if marker.startswith(HIDDEN_BEGIN) or marker.startswith(HIDDEN_END):
-            if current:
-                parts.append((hidden, "".join(current)))
-            current, hidden = [], marker.startswith(HIDDEN_BEGIN)
-            continue
-        current.append(line)
-    if current:
-        parts.append((hidden, "".join(current)))
-    try:
-        for _, code in parts:
-            ast.parse(code)
-    except SyntaxError:               # markers inside a block: treat the whole cell as hidden
-        hidden_any = any(h for h, _ in parts)
-        return [(hidden_any, source.replace(HIDDEN_BEGIN, "#").replace(HIDDEN_END, "#"))]
-    return parts
 
 
 class _CellTimeout(BaseException):
@@ -175,8 +136,10 @@ class NotebookRun:
                 self.notes.append(f"cell {index + 1} ran out of memory")
 
     # trusted side ---------------------------------------------------------------------------
-    def _import_student_names(self, tree: ast.AST) -> None:
-        for name in sorted(loaded_names(tree) - self.teacher_names):
+    def _import_student_names(self, loaded: tuple) -> None:
+        for name in loaded:
+            if name in self.teacher_names:
+                continue
             if name in self.ns and name not in self._student_names:
                 continue
             if hasattr(builtins, name):
@@ -200,16 +163,16 @@ class NotebookRun:
             except (SandboxTimeout, SandboxDied):
                 pass
         try:
-            tree = ast.parse(cell.source)
+            part = compile_part(cell.source, f"<setup {cell.grade_id}>", False)
             with contextlib.redirect_stdout(BoundedText()), contextlib.redirect_stderr(BoundedText()):
-                exec(compile(tree, f"<setup {cell.grade_id}>", "exec"), self.ns)
+                exec(part.body, self.ns)
         except SyntaxError:
             pass                     # IPython magics etc.: supported on the student side only
         except Exception as exc:     # noqa: BLE001 - a broken setup cell fails its tests later
             self.notes.append(f"setup cell {cell.grade_id} failed in the grader: "
                               f"{type(exc).__name__}")
         else:
-            self.teacher_names |= bound_names(tree)
+            self.teacher_names |= part.bound
 
     def _score_parts(self, cell: Cell, parts: list[tuple[bool, str]]) -> tuple[float, str]:
         """Run the visible and hidden parts of a test cell: (score, feedback).
@@ -218,21 +181,18 @@ class NotebookRun:
         last_value = None
         for i, (hidden, code) in enumerate(parts):
             name = f"<{'hidden' if hidden else 'test'} {cell.grade_id} part {i + 1}>"
-            tree = ast.parse(code)
-            self.teacher_names |= bound_names(tree)
-            self._import_student_names(tree)
+            part = compile_part(code, name, i == len(parts) - 1)
+            self.teacher_names |= part.bound
+            self._import_student_names(part.loaded)
             if not hidden:
                 linecache.cache[name] = (len(code), None, code.splitlines(True), name)
-            last = None
-            if i == len(parts) - 1 and tree.body and isinstance(tree.body[-1], ast.Expr):
-                last = ast.Expression(tree.body.pop().value)
             out, err = BoundedText(), BoundedText()
             self.hidden_ran |= hidden
             try:
                 with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-                    exec(compile(tree, name, "exec"), self.ns)
-                    if last is not None:
-                        last_value = eval(compile(last, name, "eval"), self.ns)
+                    exec(part.body, self.ns)
+                    if part.last is not None:
+                        last_value = eval(part.last, self.ns)
                 if err.getvalue():
                     # nbgrader's rule: output on stderr (an error report, a warning)
                     # costs the cell its points.
@@ -249,7 +209,7 @@ class NotebookRun:
     def run_test(self, cell: Cell) -> CellResult:
         started = time.monotonic()
         budget = self._left()
-        parts = segments(cell.source)
+        parts = list(segments(cell.source))
         if self.visible_only:
             parts = [(h, code) for h, code in parts if not h]
         if budget <= 0 or not parts:

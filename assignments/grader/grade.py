@@ -8,6 +8,7 @@ from pathlib import Path
 
 from .bridge import Timeouts
 from .course import GRADER_VERSION, Course
+from .compiled import prepare
 from .execute import run_notebook
 from .isolation import SandboxConfig
 from .notebook import NotebookError, load_cells, rebuild, teacher_cells
@@ -61,6 +62,18 @@ def grade_notebook(teacher_path: Path, submitted_path: Path, settings: Settings,
                        settings.timeouts)
     return NotebookResult("graded", run.cells, flags=rebuilt.flags[:50] + run.flags,
                           notes=run.notes, outputs=run.outputs)
+
+
+def prepare_assignments(course: Course, assignments) -> None:
+    """Read and compile the teacher's notebooks of ``assignments`` once, in this process, so
+    that the processes a batch forks (one per submission) start with them compiled."""
+    for assignment in sorted(set(assignments)):
+        for path in course.source_notebooks(assignment):
+            try:
+                teacher = teacher_cells(path)
+            except (OSError, NotebookError):
+                continue                 # grade_notebook reports it for each submission
+            prepare(rebuild(teacher, teacher).cells)
 
 
 def grade_submission(course: Course, student: str, assignment: str, settings: Settings,

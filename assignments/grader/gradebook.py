@@ -108,8 +108,11 @@ def _load_one(gb: Gradebook, course: Course, r: SubmissionResult) -> None:
         sub_nb = gb.find_submission_notebook(nb_name, r.assignment, r.student)
         sub_nb.flagged = nb.flagged
         _flag_comment(sub_nb, nb)
+        grades = {g.name: g for g in sub_nb.grades}          # one query, not one per cell
         for cell in nb.cells:
-            grade = gb.find_grade(cell.grade_id, nb_name, r.assignment, r.student)
+            grade = grades.get(cell.grade_id)
+            if grade is None:                                  # what nbgrader would raise
+                raise MissingEntry(f"no grade {cell.grade_id!r} in {nb_name!r}")
             if cell.manual:
                 grade.auto_score = None
                 grade.needs_manual_grade = True

@@ -143,15 +143,15 @@ def count_processes(uid: int) -> int:
 
 def sweep_uid(uid: int) -> None:
     """Kill every process of ``uid`` (the sandbox's own, including escaped fork-bomb children)."""
-    for _ in range(3):
-        pid = os.fork()
-        if pid == 0:                                   # pragma: no cover - child
-            try:
-                os.setresuid(uid, uid, uid)
+    pid = os.fork()
+    if pid == 0:                                       # pragma: no cover - child
+        try:
+            os.setresuid(uid, uid, uid)
+            for _ in range(3):                         # again: children forked meanwhile
                 os.kill(-1, signal.SIGKILL)            # all processes of uid, except us
-            finally:
-                os._exit(0)
-        os.waitpid(pid, 0)
+        finally:
+            os._exit(0)
+    os.waitpid(pid, 0)
 
 
 # ---- what the sandbox sees ---------------------------------------------------------------

@@ -137,16 +137,32 @@ def teacher_material(teacher: list[dict], student: list[dict]) -> tuple[str, ...
     for marker in (SOLUTION_BEGIN, HIDDEN_BEGIN):
         if any(line.startswith(marker) for line in lines):
             flags.append(f"the submission contains the teacher's {marker!r} blocks")
-    hidden, visible = set(), set()
+    # Three hidden-test lines in a row, as in the teacher's notebook: one shared line (a
+    # loop header, `probs = softmax(logits)`) is what an honest answer may well contain.
+    visible = set()
     for c in teacher:
         visible |= {line.strip() for line in strip_hidden(c["source"]).splitlines()}
-        hidden |= {line.strip() for line in c["source"].splitlines()}
-    hidden = {h for h in hidden - visible if len(h) >= 16 and not h.startswith("#")}
-    found = hidden & lines
-    if hidden and len(found) >= min(3, len(hidden)):
+    mine = _code_lines(text)
+    runs = {tuple(mine[i:i + RUN]) for i in range(len(mine) - RUN + 1)}
+    found = 0
+    for c in teacher:
+        hidden = [h for h in _code_lines(c["source"]) if h not in visible]
+        found += sum(tuple(hidden[i:i + RUN]) in runs and
+                     sum(map(len, hidden[i:i + RUN])) >= 16 * RUN      # not `)`, `else:`...
+                     for i in range(len(hidden) - RUN + 1))
+    if found:
         flags.append(f"the submission contains the teacher's hidden tests "
-                     f"({len(found)} of their lines)")
+                     f"({RUN} or more of their lines in a row)")
     return tuple(flags)
+
+
+RUN = 3     # consecutive hidden-test lines that flag a submission
+
+
+def _code_lines(source: str) -> list[str]:
+    """The lines of ``source`` that carry code: stripped, no blanks, comments or markers."""
+    return [s for s in (line.strip() for line in source.splitlines())
+            if s and not s.startswith("#")]
 
 
 def rebuild(teacher: list[dict], student: list[dict]) -> Rebuilt:

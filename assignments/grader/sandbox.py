@@ -70,7 +70,7 @@ class Sandbox:
                 self.cgroup = None
         else:
             nproc = count_processes(os.getuid()) + cfg.limits.nproc
-        source = (HERE / "codec.py").read_text() + "\n" + (HERE / "runner.py").read_text()
+        source = zygote.runner_source()
         to_child_r, self._to_child = os.pipe()
         self._from_child, from_child_w = os.pipe()
         env = {"PATH": "/usr/bin:/bin", "HOME": folder, "LANG": "C.UTF-8",
@@ -84,14 +84,18 @@ class Sandbox:
                             join_cgroup=self.cgroup.join if self.cgroup else None,
                             filter=seccomp.install if cfg.mode != "none" else None)
         warm = zygote.current() if cfg.mode != "none" else None
-        try:
-            if warm is not None and warm.alive():   # forked from the warm zygote: no exec
+        self.proc = None
+        if warm is not None and warm.python == cfg.python and warm.alive():  # no exec
+            try:
                 self.proc = warm.launch(
                     (child_setup, (cfg, self.uid, root_dir, files, nproc),
                      {"join_cgroup": self.cgroup.join if self.cgroup else None,
                       "filter": seccomp.install}, env, source),
                     (to_child_r, from_child_w, err_w, pid_w))
-            else:
+            except (OSError, RuntimeError):         # the zygote is gone: start it cold
+                self.proc = None
+        try:
+            if self.proc is None:
                 self.proc = subprocess.Popen(
                     [cfg.python, "-I", "-c", source, str(to_child_r), str(from_child_w)],
                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,

@@ -1,27 +1,151 @@
-"""One submission graded in a process of its own: ``python -m assignments.grader.task``.
+"""Submissions graded outside the Dask worker: ``python -m assignments.grader.task [--serve]``.
 
 A Dask worker (``cluster.py``) runs its tasks in threads, and the grader needs a main
-thread (its test-cell alarm is a signal) and a process whose memory it may bound; so each
-task starts this program, sends it ``pickle((course, student, assignment, settings))`` on
-stdin and reads the ``SubmissionResult`` back as JSON on stdout. The process is the
-trusted grader (student code runs in the sandboxes it starts), dies with its parent, and
-has the same memory bound as a local worker.
+thread (its test-cell alarm is a signal) and a process whose memory it may bound; so the
+grading happens in a process of its own. Two ways, the same grader:
+
+- ``--serve`` (what ``cluster.py`` uses): a grading server, one per Dask worker thread,
+  started once. Like a local batch (``batch.py``) it keeps the teacher's notebooks
+  compiled and a warm zygote for the sandboxes, and forks one process per submission
+  (memory bounded, killed at the submission's time limit), so a task costs what a local
+  submission costs. Requests and replies are framed: an 8-byte length, then
+  ``pickle((course, student, assignment, settings))`` from the worker (trusted: it is the
+  teacher's own scheduler) and the result's JSON back.
+- no argument: one submission read from stdin, its result as JSON on stdout (the fallback
+  when a server cannot be used).
+
+Both die with their parent. Student code runs only in the sandboxes they start.
 """
 from __future__ import annotations
 
 import ctypes
 import json
+import os
 import pickle
+import select
 import signal
+import struct
 import sys
+import time
 
-from .grade import grade_submission
+from . import zygote
+from .batch import hard_limit
+from .grade import crashed_result, grade_submission, prepare_assignments
 from .isolation import bound_own_memory
 from .result import to_json
 
+MAX_RESULT_BYTES = 64 * 1024 * 1024      # a result is far smaller (its texts are bounded)
+
+
+def _die_with_parent() -> None:
+    ctypes.CDLL(None).prctl(1, signal.SIGKILL, 0, 0, 0)      # PR_SET_PDEATHSIG
+
+
+def _read_exact(fd: int, n: int) -> bytes:
+    chunks = []
+    while n:
+        b = os.read(fd, min(n, 1 << 20))
+        if not b:
+            raise EOFError
+        chunks.append(b)
+        n -= len(b)
+    return b"".join(chunks)
+
+
+_channel: tuple[int, ...] = ()          # the server's request/reply fds (closed in children)
+
+
+def _grade_forked(course, student, assignment, settings) -> bytes:
+    """One submission in a forked child (the server holds nothing of any student): its
+    result's JSON, or a "grading failed" result when the child fails or overruns."""
+    limit = hard_limit(course, assignment, settings)
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:                                           # pragma: no cover - child
+        try:
+            for fd in (r, *_channel):
+                os.close(fd)
+            _die_with_parent()
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
+            bound_own_memory()
+            data = json.dumps(to_json(grade_submission(course, student, assignment,
+                                                       settings))).encode()
+            view = memoryview(data)
+            while view:
+                view = view[os.write(w, view):]
+        except BaseException:                              # noqa: BLE001 - no result
+            os._exit(1)
+        os._exit(0)
+    os.close(w)
+    deadline, chunks, size, reason = time.monotonic() + limit, [], 0, None
+    try:
+        while True:
+            left = deadline - time.monotonic()
+            ready, _, _ = select.select([r], [], [], max(0.0, left))
+            if not ready:
+                reason = "grading took too long"
+                break
+            b = os.read(r, 1 << 20)
+            if not b:
+                break
+            size += len(b)
+            if size > MAX_RESULT_BYTES:
+                reason = "the grading process gave no result (too large)"
+                break
+            chunks.append(b)
+    finally:
+        os.close(r)
+        if reason:
+            os.kill(pid, signal.SIGKILL)
+        _, status = os.waitpid(pid, 0)
+    code = os.waitstatus_to_exitcode(status)
+    if reason is None and code != 0:
+        reason = f"the grading process ended with code {code}"
+    if reason:
+        return json.dumps(to_json(crashed_result(course, student, assignment, settings,
+                                                 reason))).encode()
+    return b"".join(chunks)
+
+
+def serve() -> int:
+    """Answer framed requests on stdin with framed results on stdout until EOF. The
+    channel is moved off fds 0 and 1 first, so that nothing printed can garble it."""
+    global _channel
+    _die_with_parent()
+    rfd, wfd = os.dup(0), os.dup(1)
+    null = os.open(os.devnull, os.O_RDWR)
+    os.dup2(null, 0)
+    os.dup2(null, 1)
+    os.close(null)
+    _channel = (rfd, wfd)
+    warm = None
+    while True:
+        try:
+            (size,) = struct.unpack(">Q", _read_exact(rfd, 8))
+            course, student, assignment, settings = pickle.loads(_read_exact(rfd, size))
+        except EOFError:
+            break
+        if settings.sandbox.mode != "none" and \
+                os.environ.get("GENAI_LAB_GRADER_ZYGOTE", "1") != "0" and \
+                (warm is None or not warm.alive() or warm.python != settings.sandbox.python):
+            if warm is not None:
+                zygote.stop()
+            warm = zygote.start(settings.sandbox.python)
+        prepare_assignments(course, [assignment])        # compiled once, then cached
+        data = _grade_forked(course, student, assignment, settings)
+        os.write(wfd, struct.pack(">Q", len(data)))
+        view = memoryview(data)
+        while view:
+            view = view[os.write(wfd, view):]
+    if warm is not None:
+        zygote.stop()
+    return 0
+
 
 def main() -> int:
-    ctypes.CDLL(None).prctl(1, signal.SIGKILL, 0, 0, 0)      # PR_SET_PDEATHSIG
+    if sys.argv[1:] == ["--serve"]:
+        return serve()
+    _die_with_parent()
     course, student, assignment, settings = pickle.loads(sys.stdin.buffer.read())
     bound_own_memory()
     result = grade_submission(course, student, assignment, settings)

@@ -30,8 +30,15 @@ import subprocess
 import sys
 from pathlib import Path
 
-PROJECT = Path(__file__).resolve().parents[2]
+HERE = Path(__file__).resolve().parent
+PROJECT = HERE.parents[1]
 _current = None                      # the running Zygote of this batch (inherited by forks)
+_runner = None                       # (source, code object) compiled once in the zygote
+
+
+def runner_source() -> str:
+    """The program a sandbox runs: ``codec.py`` then ``runner.py``, as one source text."""
+    return (HERE / "codec.py").read_text() + "\n" + (HERE / "runner.py").read_text()
 
 
 def _recv_fds(sock: socket.socket, n: int) -> list[int]:
@@ -67,7 +74,9 @@ def _child(fds: list[int]) -> None:
         os.close(reply)
         os.close(err_w)                                  # closed without a word: ready
         namespace = {"__name__": "__sandbox__"}
-        exec(compile(source, "<sandbox runner>", "exec"), namespace)
+        code = _runner[1] if _runner and _runner[0] == source else \
+            compile(source, "<sandbox runner>", "exec")
+        exec(code, namespace)
         namespace["_serve"](to_child_r, from_child_w)
     finally:
         os._exit(0)
@@ -75,9 +84,16 @@ def _child(fds: list[int]) -> None:
 
 def serve(control_fd: int) -> None:
     """The zygote's loop (run by ``Zygote.start`` in a new process)."""
+    global _runner
     import numpy  # noqa: F401  - the imports every sandbox would repeat
     from IPython.core.interactiveshell import InteractiveShell  # noqa: F401
     from traitlets.config import Config  # noqa: F401
+    # what each request unpickles (isolation.child_setup, seccomp.install) and the runner,
+    # compiled: the child would otherwise import and compile them again each time
+    import assignments.grader.isolation  # noqa: F401
+    import assignments.grader.seccomp  # noqa: F401
+    source = runner_source()
+    _runner = (source, compile(source, "<sandbox runner>", "exec"))
     ctypes.CDLL(None).prctl(1, signal.SIGKILL, 0, 0, 0)      # die with the batch
     control = socket.socket(fileno=control_fd)
     children: dict[int, tuple[socket.socket, int]] = {}      # pid -> (reply socket, pidfd)
@@ -163,17 +179,29 @@ class ZygoteProcess:
 class Zygote:
     """The zygote process of a batch; ``launch`` asks it for one sandbox."""
 
-    def __init__(self):
+    def __init__(self, python: str = sys.executable):
+        self.python = python
         self.control, child_end = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         code = (f"import sys; sys.path.insert(0, {str(PROJECT)!r}); "
                 f"from assignments.grader.zygote import serve; serve({child_end.fileno()})")
-        self.proc = subprocess.Popen([sys.executable, "-I", "-c", code],
+        self.proc = subprocess.Popen([python, "-I", "-c", code],
                                      pass_fds=(child_end.fileno(),), stdin=subprocess.DEVNULL,
                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         child_end.close()
+        self._owner = os.getpid()
 
     def alive(self) -> bool:
-        return self.proc.poll() is None
+        """Whether the zygote still runs. Not ``Popen.poll()``: in a worker forked from the
+        batch the zygote is not our child, and poll() would call it dead (ECHILD)."""
+        if self._owner == os.getpid():
+            return self.proc.poll() is None
+        try:
+            os.kill(self.proc.pid, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            return True
+        return True
 
     def launch(self, request: tuple, pipe_fds: tuple[int, int, int, int]) -> ZygoteProcess:
         """Fork a sandbox: ``request`` is what ``_child`` unpickles; ``pipe_fds`` are
@@ -202,10 +230,10 @@ def current() -> Zygote | None:
     return _current
 
 
-def start() -> Zygote:
+def start(python: str = sys.executable) -> Zygote:
     """Start this batch's zygote (workers forked afterwards inherit it)."""
     global _current
-    _current = Zygote()
+    _current = Zygote(python)
     return _current
 
 

@@ -54,15 +54,15 @@ def softmax(logits, temperature=1.0):
     return _right_softmax(logits, temperature)
 '''
 
-# 2. Right answers that ALSO draw from numpy's global generator (forbidden by the task).
-# (1000 draws a call: the assignment's hidden check compares only get_state()[1], the key
-# array, which changes once every 624 draws - a weakness of that test, not of the grader.)
+# 2. Right answers that ALSO draw from numpy's global generator (forbidden by the task):
+# 1000 draws a call, or one (which moves only the generator's position, not its key
+# array: the assignment's check compares the whole state).
 GLOBAL_RNG_TOO = '''
 import numpy as _np, functools as _ft
 def _touch_global(_f):
     @_ft.wraps(_f)
     def _g(*a, **k):
-        _np.random.random(1000)
+        _np.random.random({draws})
         return _f(*a, **k)
     return _g
 sample = _touch_global(sample)

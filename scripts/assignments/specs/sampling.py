@@ -232,14 +232,18 @@ assert drawn == expected, (f"with seed 7 the 20 draws should be {expected}, got 
                            "draw one u = rng.random() per call and return the first id "
                            "whose cumulative probability is > u")
 # %% hidden
-state = np.random.get_state()[1].copy()
+def global_rng_state():
+    """numpy's global generator, all of it: the key array AND the position in it (one draw
+    moves only the position), so any draw from it shows."""
+    kind, keys, pos, has_gauss, gauss = np.random.get_state()
+    return kind, keys.tobytes(), pos, has_gauss, gauss
+state = global_rng_state()
 probs = np.array([0.1, 0.0, 0.6, 0.0, 0.3])
 rng = np.random.default_rng(2024)
 drawn = [sample(probs, rng) for _ in range(200)]
 assert all(isinstance(d, int) for d in drawn), "sample must return Python ints"
 assert 1 not in drawn and 3 not in drawn, "an id with probability 0 must never be drawn"
-np.testing.assert_array_equal(np.random.get_state()[1], state,
-                              err_msg="sample must not use numpy's global random generator")
+assert global_rng_state() == state, "sample must not use numpy's global random generator"
 reference_rng = np.random.default_rng(2024)
 expected = [int(np.sum(np.cumsum(probs) <= reference_rng.random())) for _ in range(200)]
 assert drawn == expected, "sample must use exactly one rng.random() per draw"
@@ -352,14 +356,17 @@ def reference(prompt, n_new, seed, temperature):
         cdf = np.cumsum(np.exp(z - np.log(np.sum(np.exp(z)))))
         out.append(int(np.sum(cdf <= r.random())))
     return out
-global_state = np.random.get_state()[1].copy()
+def global_rng_state():
+    kind, keys, pos, has_gauss, gauss = np.random.get_state()    # all of it (see above)
+    return kind, keys.tobytes(), pos, has_gauss, gauss
+global_state = global_rng_state()
 for temperature in (0.5, 2.0):
     got = generate(toy_model, [1, 2], 30, np.random.default_rng(5), temperature=temperature)
     want = reference([1, 2], 30, 5, temperature)
     assert got == want, f"temperature {temperature}: divide the logits by the temperature " \
                         f"before the softmax"
-np.testing.assert_array_equal(np.random.get_state()[1], global_state,
-                              err_msg="generate must not use numpy's global random generator")
+assert global_rng_state() == global_state, \
+    "generate must not use numpy's global random generator"
 big = lambda ids: TABLE[ids[-1]] * 400.0  # logits in the hundreds: needs a stable softmax
 got = generate(big, [0], 5, np.random.default_rng(1))
 assert got == [0, 1, 2, 3, 0, 1], f"with very large logits sampling is nearly greedy, got {got}"
