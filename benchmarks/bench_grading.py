@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import sys
 import tempfile
@@ -29,6 +30,7 @@ from assignments.grader import (Course, SandboxConfig, Settings, Timeouts,  # no
                                 default_hide, detect_mode, grade_batch, snapshot)
 from assignments.grader import fabricate as F  # noqa: E402
 from assignments.grader.cluster import DaskBackend  # noqa: E402
+from assignments.grader.gradebook import load_results  # noqa: E402
 
 SOURCE = ROOT / "assignments" / "source"
 FOUR = ("embeddings", "sampling", "softmax", "tokenization")
@@ -44,6 +46,13 @@ def make_class(root: Path, students: int, assignments: tuple[str, ...]) -> Cours
                 content = wrong if i % 3 == 0 else ref   # a third of the class is wrong
                 F.write_submission(root, f"student{i:04d}", assignment, nb_path.name, content)
     return Course(root)
+
+
+def cpu_seconds() -> float:
+    """User + system CPU of this process and of every process it has waited for (workers,
+    sandboxes, zygote, Dask's processes once closed)."""
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
 
 
 def load() -> str:
@@ -67,21 +76,31 @@ def main() -> None:
                                               hide=default_hide(course.root)
                                               + default_hide(SOURCE.parent)), Timeouts())
             pairs = course.submissions()
-            backend = DaskBackend.local(args.workers) if name == "dask" else None
+            cpu0 = cpu_seconds()
             started = time.perf_counter()
+            backend = DaskBackend.local(args.workers) if name == "dask" else None
             try:
                 report = grade_batch(course, pairs, settings, workers=args.workers,
-                                     progress=True, backend=backend)
+                                     progress=True, backend=backend, load=False)
             finally:
                 if backend is not None:
                     backend.close()
+            graded = time.perf_counter()
+            failures = load_results(course, report.results)
             seconds = time.perf_counter() - started
+            cpu = cpu_seconds() - cpu0
             runs[name] = (seconds, len(pairs), snapshot(course), report)
             per = sorted(r.seconds for r in report.results)
-            print(f"{name:5s} ({args.workers} workers): {len(pairs)} submissions in "
-                  f"{seconds:7.1f} s = {seconds / len(pairs):.3f} s each "
-                  f"({seconds * args.workers / len(pairs):.2f} worker-s each); inside a worker: "
-                  f"median {per[len(per) // 2]:.2f} s, max {per[-1]:.2f} s; load now {load()}")
+            n = len(pairs)
+            print(f"{name:5s} ({args.workers} workers): {n} submissions in {seconds:7.1f} s "
+                  f"= {seconds / n:.3f} s each ({seconds * args.workers / n:.2f} worker-s each)"
+                  f"{'; cluster start-up included' if name == 'dask' else ''}")
+            print(f"      grading {graded - started:.1f} s, gradebook {seconds - (graded - started):.1f} s"
+                  f" ({len(failures)} refused); "
+                  + (f"CPU {cpu:.1f} s = {cpu / n:.3f} s a submission" if name == "local" else
+                     "CPU not counted (Dask's processes are not this one's children)") +
+                  f"; inside a worker: median {per[n // 2]:.3f} s, max {per[-1]:.2f} s; "
+                  f"load now {load()}")
     if len(runs) == 2:
         print(f"gradebooks equal: {runs['local'][2] == runs['dask'][2]}")
     print(f"load average at end {load()}")

@@ -75,15 +75,17 @@ class TrainingTrace:
     def table(self) -> Table:
         """One row per epoch; the observation is what the model wrote at the epoch's end."""
         first = self.samples[0] if self.samples and self.samples[0].step == 0 else None
-        rows = [(0, "", "", round(self.initial_val_loss, 4), round(self.initial_val_accuracy, 4),
+        rows = [(0, None, None, float(self.initial_val_loss), float(self.initial_val_accuracy),
                  observe(first) if first is not None else "")]
-        rows += [(e.epoch, round(e.train_loss, 4),
-                  "" if e.train_loss_after is None else round(e.train_loss_after, 4),
-                  round(e.val_loss, 4), round(e.accuracy, 4), e.observation)
+        rows += [(e.epoch, float(e.train_loss),
+                  None if e.train_loss_after is None else float(e.train_loss_after),
+                  float(e.val_loss), float(e.accuracy), e.observation)
                  for e in self.epochs]
         return Table("Training trace", ("epoch", "train loss (mean)", "train loss (end)",
                                         "val loss", "val accuracy", "what it writes"), rows,
-                     caption=self.summary())
+                     caption=self.summary(),      # "-": epoch 0 has no training steps
+                     decimals={"train loss (mean)": 4, "train loss (end)": 4,
+                               "val loss": 4, "val accuracy": 3})
 
     def samples_table(self) -> Table:
         """What the model wrote at each sampling step (``milestones.samples_table``)."""

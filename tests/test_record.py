@@ -78,3 +78,12 @@ def test_plot_has_loss_and_accuracy_panels_with_references():
     assert list(val_line.get_ydata()) == [5.1, 3.0, 1.5, 1.0]
     assert val_line.get_marker() not in (None, "None", "")
     assert list(acc_ax.get_lines()[0].get_ydata()) == pytest.approx([0.0, 0.3, 0.4, 0.5])
+
+
+def test_training_table_epoch_zero_has_no_train_loss_and_accuracy_has_three_decimals():
+    table = _synthetic_trace().table()
+    cells = table.cells()
+    col = {c: i for i, c in enumerate(table.columns)}
+    assert cells[0][col["train loss (mean)"]] == "-" == cells[0][col["train loss (end)"]]
+    assert [r[col["val accuracy"]] for r in cells] == ["0.000", "0.300", "0.400", "0.500"]
+    assert '<td class="num">-</td>' in table._repr_html_()    # right-aligned like numbers

@@ -46,3 +46,14 @@ def test_json_keeps_the_raw_values():
 def test_a_row_of_the_wrong_length_is_refused():
     with pytest.raises(ValueError, match="row 1 has 1 cells, expected 2"):
         Table("", ("a", "b"), [(1, 2), (3,)])
+
+
+def test_a_column_can_fix_its_decimals_and_a_wrong_column_name_is_refused():
+    rows = [(0, 0.004), (1, 0.6738)]          # alone, 0.004 would ask for 6 decimals
+    assert [r[1] for r in Table("", ("epoch", "acc"), rows).cells()] == ["0.004000", "0.673800"]
+    fixed = Table("", ("epoch", "acc"), rows, decimals={"acc": 3})
+    assert [r[1] for r in fixed.cells()] == ["0.004", "0.674"]
+    with pytest.raises(ValueError, match="does not have"):
+        Table("", ("epoch", "acc"), rows, decimals={"accuracy": 3})
+    with pytest.raises(ValueError, match="decimals must be an int"):
+        Table("", ("epoch", "acc"), rows, decimals={"acc": -1}).cells()

@@ -323,11 +323,14 @@ def training_loop(*, batch_shape: tuple[int, int] | None = None, vocab_size: int
     clip_s = "" if grad_clip is None else (
         f"clip the gradients' norm to {check_float('grad_clip', grad_clip, minimum=0):g}, then\n")
     logits = "(B, T, {})".format(v) if batch_shape is None else b_t[:-1] + f", {v})"
+    # box 4 in lines of at most 29 characters (the box is 4.8 units wide)
+    step_text = ("" if grad_clip is None else f"clip the gradient norm to {grad_clip:g},\nthen ") \
+        + "move each weight against\nits gradient, rescaled per\nweight" \
+        + ("" if lr is None else f", learning rate {lr:g}")
     boxes = [(f"1 forward\ninputs {b_t} -> logits\n{logits}", BLUE),
              (f"2 loss\nmean of -log p(target)\nover the batch's tokens{loss_s}", VERMILLION),
              ("3 backward\ngradient of the loss\nfor every weight", PURPLE),
-             (f"4 step (Adam)\n{clip_s}move each weight against its\ngradient, rescaled per "
-              f"weight{lr_s.replace(', ', chr(10))}", GREEN)]
+             ("4 step (Adam)\n" + step_text, GREEN)]
     fig, ax = canvas(16.0, 9.6, inches_per_unit=0.45)
     cycle(ax, boxes, centre=(8.0, 4.8), radius=3.0, w=4.8, h=2.0)
     ax.text(8.0, 4.8, "repeat for every\nbatch of sentences,\nepoch after epoch",

@@ -41,17 +41,20 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
 
 
-def column_formatter(values: list, digits: int = 4, none: str = "-"):
+def column_formatter(values: list, digits: int = 4, none: str = "-",
+                     decimals: int | None = None):
     """One formatter for a whole column: every float gets the same number of decimals.
 
-    The decimals are the fewest that give the smallest non-zero value ``digits`` significant
-    digits (at most 6); a column of very large or mixed values falls back to ``format_value``.
-    ``None`` shows as ``none`` (for a setting that is switched off, pass ``none="off"``).
+    The decimals are ``decimals`` if given, else the fewest that give the smallest non-zero
+    value ``digits`` significant digits (at most 6); a column of very large or mixed values
+    falls back to ``format_value``. ``None`` shows as ``none`` (for a setting that is
+    switched off, pass ``none="off"``).
     """
+    if decimals is not None and (not isinstance(decimals, int) or not 0 <= decimals <= 12):
+        raise ValueError(f"decimals must be an int in 0..12, got {decimals!r}")
     floats = [abs(float(v)) for v in values if _is_float(v) and math.isfinite(float(v))]
     nonzero = [v for v in floats if v > 0]
-    decimals = None
-    if nonzero and max(nonzero) < 1e7:
+    if decimals is None and nonzero and max(nonzero) < 1e7:
         decimals = digits - 1 - math.floor(math.log10(min(nonzero)))
         decimals = min(max(decimals, 0), 6)
 
@@ -99,6 +102,7 @@ class Table:
     rows: list[tuple] = field(default_factory=list)
     caption: str = ""  # one sentence under the table saying what it shows
     none: str = "-"  # how a None cell shows ("off" for a setting that is switched off)
+    decimals: dict[str, int] = field(default_factory=dict)  # column -> fixed decimals
 
     def __post_init__(self) -> None:
         self.columns = tuple(self.columns)
@@ -106,6 +110,10 @@ class Table:
             if len(row) != len(self.columns):
                 raise ValueError(f"row {i} has {len(row)} cells, expected {len(self.columns)} "
                                  f"(columns {self.columns})")
+        unknown = sorted(set(self.decimals) - set(self.columns))
+        if unknown:
+            raise ValueError(f"decimals names columns {unknown} that the table does not have "
+                             f"(columns {self.columns})")
 
     def _numeric(self) -> list[bool]:
         """Which columns hold only numbers (and None): those are right-aligned."""
@@ -115,8 +123,9 @@ class Table:
 
     def cells(self) -> list[list[str]]:
         """The rows as display strings, each column formatted the same way."""
-        formatters = [column_formatter([r[i] for r in self.rows], none=self.none)
-                      for i in range(len(self.columns))]
+        formatters = [column_formatter([r[i] for r in self.rows], none=self.none,
+                                       decimals=self.decimals.get(c))
+                      for i, c in enumerate(self.columns)]
         return [[f(v) for f, v in zip(formatters, row)] for row in self.rows]
 
     def __str__(self) -> str:
