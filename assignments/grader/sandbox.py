@@ -116,6 +116,12 @@ class Sandbox:
         os.close(pid_r)
         # the interpreter's pid, as this process sees it (for reports; signals go to the shim)
         self.child_pid = struct.unpack(">q", raw)[0] if len(raw) == 8 else self.proc.pid
+        self._child_fd = None             # the interpreter, to kill it before its shim
+        if cfg.mode != "none" and len(raw) == 8:
+            try:                          # it is alive: the shim is waiting for it
+                self._child_fd = os.pidfd_open(self.child_pid)
+            except OSError:
+                pass
         ready, _, _ = select.select([err_r], [], [], 30)     # closed unwritten: set up
         detail = os.read(err_r, 1000).decode(errors="replace") if ready else "no answer"
         os.close(err_r)
@@ -213,11 +219,22 @@ class Sandbox:
         self.kill()
 
     def kill(self):
-        """Kill every process of the sandbox: the shim (our child: its pid cannot be reused
-        before we wait for it), whose death kills the PID namespace (PDEATHSIG), then
-        whatever is left in the cgroup (or, without one, of the uid)."""
+        """Kill every process of the sandbox: first the interpreter (PID 1 of its namespace:
+        the kernel kills the namespace's other processes), which its shim then reaps before
+        it exits, so that no process of the sandbox's uid is left a zombie for someone else
+        to reap; then the shim (our child: its pid cannot be reused before we wait for it)
+        if it still runs, then whatever is left in the cgroup (or, without one, of the uid)."""
+        if getattr(self, "_child_fd", None) is not None:
+            try:
+                signal.pidfd_send_signal(self._child_fd, signal.SIGKILL)
+            except OSError:
+                pass
+            try:
+                self.proc.wait(timeout=2)
+            except subprocess.TimeoutExpired:
+                pass
         kills = [lambda: self.proc.send_signal(signal.SIGKILL)]
-        if self.proc.pid is not None:                       # ours (Popen), not the zygote's
+        if self.proc.pid is not None and self.proc.returncode is None:   # ours, not reaped
             kills.insert(0, lambda: os.killpg(self.proc.pid, signal.SIGKILL))
         for kill in kills:
             try:
@@ -234,6 +251,9 @@ class Sandbox:
             pass
 
     def _release(self):
+        if getattr(self, "_child_fd", None) is not None:
+            os.close(self._child_fd)
+            self._child_fd = None
         if self.cgroup is not None:
             self.cgroup.remove()
             self.cgroup = None

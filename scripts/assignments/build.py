@@ -69,9 +69,13 @@ def _genai_lab_guard():
     def _ours(name):
         return name == "genai_lab" or str(name).startswith("genai_lab.")
 
+    stubs = {}
+
     def _stub_code(n_free):
         # A raising function with n_free closure variables (a replacement __code__ must
-        # have as many free variables as the code it replaces).
+        # have as many free variables as the code it replaces); one per count.
+        if n_free in stubs:
+            return stubs[n_free]
         names = [f"_v{i}" for i in range(n_free)]
         src = "def _outer():\\n"
         src += "".join(f"    {v} = None\\n" for v in names)
@@ -82,10 +86,12 @@ def _genai_lab_guard():
         src += "    return _stub\\n"
         scope = {}
         exec(src, scope)
-        return scope["_outer"]().__code__
+        stubs[n_free] = scope["_outer"]().__code__
+        return stubs[n_free]
 
     def _poison_function(fn):
-        if isinstance(fn, types.FunctionType) and _ours(getattr(fn, "__module__", "")):
+        if isinstance(fn, types.FunctionType) and _ours(getattr(fn, "__module__", "")) \
+                and fn.__code__.co_name != "_stub":  # not switched off already
             fn.__code__ = _stub_code(len(fn.__code__.co_freevars))
 
     class _BlockGenaiLab(importlib.abc.MetaPathFinder):
