@@ -321,16 +321,13 @@ def training_loop(*, batch_shape: tuple[int, int] | None = None, vocab_size: int
     loss_s = "" if loss is None else f"\nhere: {check_float('loss', loss, minimum=0):.3f}"
     lr_s = "" if lr is None else f", learning rate {check_float('lr', lr, minimum=0):g}"
     clip_s = "" if grad_clip is None else (
-        f"clip the gradients' norm to {check_float('grad_clip', grad_clip, minimum=0):g}, then\n")
+        f"clip the gradient norm to {check_float('grad_clip', grad_clip, minimum=0):g},\nthen ")
     logits = "(B, T, {})".format(v) if batch_shape is None else b_t[:-1] + f", {v})"
-    # box 4 in lines of at most 29 characters (the box is 4.8 units wide)
-    step_text = ("" if grad_clip is None else f"clip the gradient norm to {grad_clip:g},\nthen ") \
-        + "move each weight against\nits gradient, rescaled per\nweight" \
-        + ("" if lr is None else f", learning rate {lr:g}")
+    step = clip_s + "move each weight against\nits gradient, rescaled per\nweight" + lr_s
     boxes = [(f"1 forward\ninputs {b_t} -> logits\n{logits}", BLUE),
              (f"2 loss\nmean of -log p(target)\nover the batch's tokens{loss_s}", VERMILLION),
              ("3 backward\ngradient of the loss\nfor every weight", PURPLE),
-             ("4 step (Adam)\n" + step_text, GREEN)]
+             ("4 step (Adam)\n" + step, GREEN)]
     fig, ax = canvas(16.0, 9.6, inches_per_unit=0.45)
     cycle(ax, boxes, centre=(8.0, 4.8), radius=3.0, w=4.8, h=2.0)
     ax.text(8.0, 4.8, "repeat for every\nbatch of sentences,\nepoch after epoch",
