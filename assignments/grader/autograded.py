@@ -24,7 +24,7 @@ from pathlib import Path
 from .course import Course
 from .notebook import NotebookError, cell_kind, load_cells, rebuild, teacher_cells
 from .result import NotebookResult, SubmissionResult
-from .submitted import MAX_NOTEBOOK_BYTES, SubmittedFileError, read_or_none, read_regular
+from .submitted import MAX_NOTEBOOK_BYTES, SubmittedFileError, read_regular
 
 GRADER_NOTE_TAG = "genai-lab-grader-note"    # the tag of the first, informative cell
 
@@ -122,19 +122,14 @@ def write_autograded(course: Course, result: SubmissionResult) -> list[Path]:
     """autograded/<student>/<assignment>/<notebook>.ipynb + timestamp.txt; the paths written."""
     folder = course.root / "autograded" / result.student / result.assignment
     folder.mkdir(parents=True, exist_ok=True)
-    submitted = course.submitted(result.student, result.assignment)
     written = []
-    for teacher_path in course.source_notebooks(result.assignment):
-        name = teacher_path.stem
-        if name not in result.notebooks:
-            continue
-        nb = autograded_notebook(teacher_path, submitted / teacher_path.name, result, name)
+    for name, teacher_path, submitted_path in course.graded_notebooks(
+            result.student, result.assignment, result.notebooks):
+        nb = autograded_notebook(teacher_path, submitted_path, result, name)
         path = folder / teacher_path.name
         tmp = path.with_name(f".{path.name}.tmp")
         tmp.write_text(json.dumps(nb, indent=1, ensure_ascii=False), encoding="utf-8")
         tmp.replace(path)
         written.append(path)
-    stamp = read_or_none(submitted / "timestamp.txt")
-    if stamp is not None:
-        (folder / "timestamp.txt").write_bytes(stamp)
+    course.copy_submitted(result.student, result.assignment, ("timestamp.txt",), folder)
     return written

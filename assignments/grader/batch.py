@@ -46,13 +46,19 @@ class BatchReport:
     load_failures: list[str] = dataclasses.field(default_factory=list)  # gradebook refused
 
 
-def _worker(course: Course, student: str, assignment: str, settings: Settings, slot: int):
+def enter_worker() -> None:
+    """The first steps of a process forked to grade one submission: die with the parent
+    (or exit 3 if it is gone already), Ctrl-C's default, the bounded address space."""
     ctypes.CDLL(None).prctl(1, signal.SIGKILL, 0, 0, 0)   # PR_SET_PDEATHSIG: die with parent
     if os.getppid() == 1:
         os._exit(3)
     signal.signal(signal.SIGINT, signal.SIG_DFL)
+    bound_own_memory(GRADER_MEMORY_BYTES)
+
+
+def _worker(course: Course, student: str, assignment: str, settings: Settings, slot: int):
     try:
-        bound_own_memory(GRADER_MEMORY_BYTES)
+        enter_worker()
         result = grade_submission(course, student, assignment, settings, slot)
         write_result(course.result_path(student, assignment), result)
     except BaseException:            # noqa: BLE001 - the parent records "grading failed"
@@ -97,8 +103,7 @@ def grade_batch(course: Course, pairs: list[tuple[str, str]], settings: Settings
                 if bar:
                     bar.update(1)
         else:
-            warm = todo and settings.sandbox.mode != "none" and \
-                os.environ.get("GENAI_LAB_GRADER_ZYGOTE", "1") != "0"
+            warm = todo and zygote.enabled(settings.sandbox.mode)
             if warm:
                 zygote.start(settings.sandbox.python)     # forked workers inherit it
             prepare_assignments(course, {a for _, a in todo})   # inherited by the forks

@@ -19,8 +19,6 @@ from __future__ import annotations
 import json
 import os
 import pickle
-import select
-import struct
 import subprocess
 import sys
 import threading
@@ -28,6 +26,7 @@ import time
 from pathlib import Path
 
 from .batch import hard_limit
+from .codec import frame, read_frame
 from .course import Course
 from .grade import Settings, crashed_result
 from .result import from_json, to_json
@@ -54,26 +53,9 @@ class GradingServer:
     def grade(self, request: tuple, timeout: float) -> bytes:
         """The result JSON for ``request``; ``OSError``/``EOFError``/``TimeoutError`` if the
         server fails (the caller then stops it)."""
-        data = pickle.dumps(request)
-        self.proc.stdin.write(struct.pack(">Q", len(data)) + data)
+        self.proc.stdin.write(frame(pickle.dumps(request)))
         self.proc.stdin.flush()
-        fd, deadline = self.proc.stdout.fileno(), time.monotonic() + timeout
-        (size,) = struct.unpack(">Q", self._read(fd, 8, deadline))
-        return self._read(fd, size, deadline)
-
-    @staticmethod
-    def _read(fd: int, n: int, deadline: float) -> bytes:
-        chunks = []
-        while n:
-            ready, _, _ = select.select([fd], [], [], max(0.0, deadline - time.monotonic()))
-            if not ready:
-                raise TimeoutError("the grading server did not answer")
-            b = os.read(fd, min(n, 1 << 20))
-            if not b:
-                raise EOFError("the grading server ended")
-            chunks.append(b)
-            n -= len(b)
-        return b"".join(chunks)
+        return read_frame(self.proc.stdout.fileno(), time.monotonic() + timeout)
 
     def stop(self) -> None:
         self.proc.kill()

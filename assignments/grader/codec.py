@@ -15,7 +15,10 @@ and numpy imports only, no package-relative imports).
 import base64
 import json
 import math
+import os
+import select
 import struct
+import time
 
 import numpy as np
 
@@ -187,5 +190,34 @@ def _decode(data, make_handle, depth, make_callback, budget):
 # ---- framing: 8-byte big-endian length + UTF-8 JSON -------------------------------------
 
 def pack(message):
-    body = json.dumps(message, separators=(",", ":"), allow_nan=False).encode("utf-8")
+    return frame(json.dumps(message, separators=(",", ":"), allow_nan=False).encode("utf-8"))
+
+
+def frame(body):
+    """``body`` (bytes) behind its 8-byte big-endian length."""
     return struct.pack(">Q", len(body)) + body
+
+
+def read_exact(fd, n, deadline=None):
+    """Exactly ``n`` bytes from ``fd``: ``EOFError`` if it closes first, ``TimeoutError``
+    once ``time.monotonic()`` passes ``deadline`` (None: wait as long as it takes)."""
+    chunks = []
+    while n:
+        if deadline is not None:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError("timed out")
+            if not select.select([fd], [], [], left)[0]:
+                continue
+        b = os.read(fd, min(n, 1 << 20))
+        if not b:
+            raise EOFError("the channel was closed")
+        chunks.append(b)
+        n -= len(b)
+    return b"".join(chunks)
+
+
+def read_frame(fd, deadline=None):
+    """One ``frame``'s body from ``fd`` (errors as ``read_exact``)."""
+    (size,) = struct.unpack(">Q", read_exact(fd, 8, deadline))
+    return read_exact(fd, size, deadline)

@@ -72,18 +72,40 @@ def segments(source: str) -> tuple[tuple[bool, str], ...]:
     return tuple(parts)
 
 
+@dataclasses.dataclass(frozen=True)
+class TestPart:
+    """One part of a test cell as a run executes it."""
+    hidden: bool
+    code: str
+    name: str                   # its file name, e.g. "<test test_softmax part 1>"
+    compiled: CompiledPart
+
+
+def test_parts(cell: Cell, visible_only: bool = False) -> tuple[TestPart, ...]:
+    """The parts of test ``cell`` that a run executes (``visible_only``: the hidden ones
+    left out), compiled; the last part keeps its final expression apart (it scores)."""
+    parts = [p for p in segments(cell.source) if not (visible_only and p[0])]
+    out = []
+    for i, (hidden, code) in enumerate(parts):
+        name = f"<{'hidden' if hidden else 'test'} {cell.grade_id} part {i + 1}>"
+        out.append(TestPart(hidden, code, name, compile_part(code, name, i == len(parts) - 1)))
+    return tuple(out)
+
+
+def setup_code(cell: Cell) -> CompiledPart:
+    """A setup cell, compiled (``SyntaxError`` for what only IPython runs, e.g. magics)."""
+    return compile_part(cell.source, f"<setup {cell.grade_id}>", False)
+
+
 def prepare(cells: tuple[Cell, ...]) -> None:
     """Compile the teacher's setup and test cells now, the way both runs will ask for them
     (a batch calls this once, before it forks a process per submission)."""
     for cell in cells:
         try:
             if cell.kind == "setup":
-                compile_part(cell.source, f"<setup {cell.grade_id}>", False)
+                setup_code(cell)
             elif cell.kind == "test":
-                parts = segments(cell.source)
-                for kept in (parts, [p for p in parts if not p[0]]):   # full, visible-only
-                    for i, (hidden, code) in enumerate(kept):
-                        compile_part(code, f"<{'hidden' if hidden else 'test'} "
-                                     f"{cell.grade_id} part {i + 1}>", i == len(kept) - 1)
+                test_parts(cell)
+                test_parts(cell, visible_only=True)
         except SyntaxError:
             continue                 # reported when the cell runs

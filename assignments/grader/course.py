@@ -40,6 +40,22 @@ class Course:
     def submitted(self, student: str, assignment: str) -> Path:
         return self.root / "submitted" / student / assignment
 
+    def graded_notebooks(self, student: str, assignment: str,
+                         names) -> list[tuple[str, Path, Path]]:
+        """(name, teacher's notebook, submitted notebook) of each source notebook whose
+        name is in ``names`` (e.g. a result's ``notebooks``), in the source's order."""
+        submitted = self.submitted(student, assignment)
+        return [(path.stem, path, submitted / path.name)
+                for path in self.source_notebooks(assignment) if path.stem in names]
+
+    def copy_submitted(self, student: str, assignment: str, names, folder: Path) -> None:
+        """The submission's files ``names`` copied into ``folder``: regular files only
+        (``read_or_none`` follows no link); those missing are left out."""
+        for name in names:
+            data = read_or_none(self.submitted(student, assignment) / name)
+            if data is not None:
+                (folder / name).write_bytes(data)
+
     def submissions(self, assignments: list[str] | None = None,
                     students: list[str] | None = None) -> list[tuple[str, str]]:
         """(student, assignment) pairs that have a submission folder, sorted."""

@@ -28,7 +28,7 @@ import traceback
 import numpy as np
 
 from .bridge import BoundedText, Bridge, StudentDied, StudentError, StudentTimeout, Timeouts
-from .compiled import compile_part, segments
+from .compiled import TestPart, setup_code, test_parts
 from .notebook import Cell
 from .result import CellResult
 from .safetext import valid_text
@@ -163,7 +163,7 @@ class NotebookRun:
             except (SandboxTimeout, SandboxDied):
                 pass
         try:
-            part = compile_part(cell.source, f"<setup {cell.grade_id}>", False)
+            part = setup_code(cell)
             with contextlib.redirect_stdout(BoundedText()), contextlib.redirect_stderr(BoundedText()):
                 exec(part.body, self.ns)
         except SyntaxError:
@@ -174,18 +174,19 @@ class NotebookRun:
         else:
             self.teacher_names |= part.bound
 
-    def _score_parts(self, cell: Cell, parts: list[tuple[bool, str]]) -> tuple[float, str]:
+    def _score_parts(self, cell: Cell, parts: tuple[TestPart, ...]) -> tuple[float, str]:
         """Run the visible and hidden parts of a test cell: (score, feedback).
 
         Raises ``_CellTimeout`` when the alarm of ``run_test`` goes off."""
         last_value = None
-        for i, (hidden, code) in enumerate(parts):
-            name = f"<{'hidden' if hidden else 'test'} {cell.grade_id} part {i + 1}>"
-            part = compile_part(code, name, i == len(parts) - 1)
+        for test_part in parts:
+            hidden, part = test_part.hidden, test_part.compiled
             self.teacher_names |= part.bound
             self._import_student_names(part.loaded)
             if not hidden:
-                linecache.cache[name] = (len(code), None, code.splitlines(True), name)
+                linecache.cache[test_part.name] = (len(test_part.code), None,
+                                                   test_part.code.splitlines(True),
+                                                   test_part.name)
             out, err = BoundedText(), BoundedText()
             self.hidden_ran |= hidden
             try:
@@ -209,9 +210,7 @@ class NotebookRun:
     def run_test(self, cell: Cell) -> CellResult:
         started = time.monotonic()
         budget = self._left()
-        parts = list(segments(cell.source))
-        if self.visible_only:
-            parts = [(h, code) for h, code in parts if not h]
+        parts = test_parts(cell, self.visible_only)
         if budget <= 0 or not parts:
             if budget <= 0 and "notebook time limit reached" not in self.notes:
                 self.notes.append("notebook time limit reached")
@@ -226,7 +225,7 @@ class NotebookRun:
             score, feedback = self._score_parts(cell, parts)
         except _CellTimeout:
             score = 0.0
-            feedback = HIDDEN_FAILED if any(h for h, _ in parts) else "the test timed out"
+            feedback = HIDDEN_FAILED if any(p.hidden for p in parts) else "the test timed out"
             self.notes.append(f"test {cell.grade_id} timed out")
             self.sandbox.dead_reason = "a test timed out"
             self.sandbox.kill()

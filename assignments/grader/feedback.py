@@ -26,7 +26,7 @@ from .course import Course
 from .gradebook import TeacherMark, teacher_marks
 from .notebook import NotebookError, cell_kind, load_cells, strip_hidden, teacher_cells
 from .result import CellResult, SubmissionResult
-from .submitted import MAX_NOTEBOOK_BYTES, SubmittedFileError, read_or_none, read_regular
+from .submitted import MAX_NOTEBOOK_BYTES, SubmittedFileError, read_regular
 
 _MATH = re.compile(r"\$[^$\n]+\$|\\\(|\\\[|\$\$")
 MATHJAX_CONFIG = ("window.MathJax = {tex: {inlineMath: [['$', '$'], ['\\\\(', '\\\\)']]},"
@@ -196,18 +196,13 @@ def write_feedback(course: Course, result: SubmissionResult,
         marks = teacher_marks(course, result.student, result.assignment)
     folder = course.root / "feedback" / result.student / result.assignment
     folder.mkdir(parents=True, exist_ok=True)
-    submitted = course.submitted(result.student, result.assignment)
     written = []
-    for teacher_path in course.source_notebooks(result.assignment):
-        name = teacher_path.stem
-        if name not in result.notebooks:
-            continue
+    for name, teacher_path, submitted_path in course.graded_notebooks(
+            result.student, result.assignment, result.notebooks):
         path = folder / f"{name}.html"
-        path.write_text(feedback_html(result, name, teacher_path, submitted / teacher_path.name,
+        path.write_text(feedback_html(result, name, teacher_path, submitted_path,
                                       marks.get(name, {})), encoding="utf-8")
         written.append(path)
-    for extra in ("timestamp.txt", "submission_secret.txt"):   # regular files only, no links
-        data = read_or_none(submitted / extra)
-        if data is not None:
-            (folder / extra).write_bytes(data)
+    course.copy_submitted(result.student, result.assignment,
+                          ("timestamp.txt", "submission_secret.txt"), folder)
     return written

@@ -14,7 +14,6 @@ Protocol (one request, one reply, each framed by ``codec.pack``):
 """
 import io
 import os
-import struct
 import sys
 
 OUTPUT_LIMIT = 4000          # characters of a cell's printed output kept for feedback
@@ -41,17 +40,6 @@ class _Bounded(io.TextIOBase):
         if self.size > OUTPUT_LIMIT:
             out += f"\n... [{self.size - OUTPUT_LIMIT} more characters of output cut]"
         return out
-
-
-def _read_exact(fd, n):
-    chunks = []
-    while n:
-        b = os.read(fd, min(n, 1 << 20))
-        if not b:
-            raise EOFError
-        chunks.append(b)
-        n -= len(b)
-    return b"".join(chunks)
 
 
 def _serve(rpc_in, rpc_out):
@@ -88,8 +76,7 @@ def _serve(rpc_in, rpc_out):
         os.write(rpc_out, pack(msg))
 
     def receive():
-        (size,) = struct.unpack(">Q", _read_exact(rpc_in, 8))
-        return json.loads(_read_exact(rpc_in, size))
+        return json.loads(read_frame(rpc_in))
 
     def make_callback(cid):
         """A function of the trusted side (e.g. a toy model passed by a test): calling it

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from . import seccomp, zygote
 from .cgroup import SandboxCgroup
-from .codec import CodecError, pack
+from .codec import CodecError, pack, read_exact
 from .isolation import (WORKDIR, SandboxConfig, child_setup, claim_uid, count_processes,
                         sweep_uid)
 
@@ -52,6 +52,7 @@ class Sandbox:
         self._next_id = 0
         self.dead_reason: str | None = None
         self.cgroup: SandboxCgroup | None = None
+        self._child_fd: int | None = None   # pidfd of the interpreter, to kill it before its shim
         if cfg.mode == "none":
             self._tmp = tempfile.mkdtemp(prefix="genai-lab-sandbox-")
             folder = root_dir = self._tmp
@@ -116,7 +117,6 @@ class Sandbox:
         os.close(pid_r)
         # the interpreter's pid, as this process sees it (for reports; signals go to the shim)
         self.child_pid = struct.unpack(">q", raw)[0] if len(raw) == 8 else self.proc.pid
-        self._child_fd = None             # the interpreter, to kill it before its shim
         if cfg.mode != "none" and len(raw) == 8:
             try:                          # it is alive: the shim is waiting for it
                 self._child_fd = os.pidfd_open(self.child_pid)
@@ -170,20 +170,12 @@ class Sandbox:
             return reply
 
     def _read(self, n: int, deadline: float) -> bytes:
-        chunks = []
-        while n:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise SandboxTimeout("timed out")
-            ready, _, _ = select.select([self._from_child], [], [], left)
-            if not ready:
-                continue
-            b = os.read(self._from_child, min(n, 1 << 20))
-            if not b:
-                self._die(self._exit_text())
-            chunks.append(b)
-            n -= len(b)
-        return b"".join(chunks)
+        try:
+            return read_exact(self._from_child, n, deadline)
+        except TimeoutError:
+            raise SandboxTimeout("timed out") from None
+        except EOFError:
+            self._die(self._exit_text())
 
     def _exit_text(self) -> str:
         try:
@@ -224,7 +216,7 @@ class Sandbox:
         it exits, so that no process of the sandbox's uid is left a zombie for someone else
         to reap; then the shim (our child: its pid cannot be reused before we wait for it)
         if it still runs, then whatever is left in the cgroup (or, without one, of the uid)."""
-        if getattr(self, "_child_fd", None) is not None:
+        if self._child_fd is not None:
             try:
                 signal.pidfd_send_signal(self._child_fd, signal.SIGKILL)
             except OSError:
@@ -251,7 +243,7 @@ class Sandbox:
             pass
 
     def _release(self):
-        if getattr(self, "_child_fd", None) is not None:
+        if self._child_fd is not None:
             os.close(self._child_fd)
             self._child_fd = None
         if self.cgroup is not None:

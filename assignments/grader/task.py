@@ -24,32 +24,22 @@ import os
 import pickle
 import select
 import signal
-import struct
 import sys
 import time
 
 from . import zygote
-from .batch import hard_limit
+from .batch import enter_worker, hard_limit
+from .codec import frame, read_frame
 from .grade import crashed_result, grade_submission, prepare_assignments
-from .isolation import bound_own_memory
 from .result import to_json
 
 MAX_RESULT_BYTES = 64 * 1024 * 1024      # a result is far smaller (its texts are bounded)
 
 
-def _die_with_parent() -> None:
-    ctypes.CDLL(None).prctl(1, signal.SIGKILL, 0, 0, 0)      # PR_SET_PDEATHSIG
-
-
-def _read_exact(fd: int, n: int) -> bytes:
-    chunks = []
-    while n:
-        b = os.read(fd, min(n, 1 << 20))
-        if not b:
-            raise EOFError
-        chunks.append(b)
-        n -= len(b)
-    return b"".join(chunks)
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
 
 
 _channel: tuple[int, ...] = ()          # the server's request/reply fds (closed in children)
@@ -65,14 +55,9 @@ def _grade_forked(course, student, assignment, settings) -> bytes:
         try:
             for fd in (r, *_channel):
                 os.close(fd)
-            _die_with_parent()
-            signal.signal(signal.SIGINT, signal.SIG_DFL)
-            bound_own_memory()
-            data = json.dumps(to_json(grade_submission(course, student, assignment,
-                                                       settings))).encode()
-            view = memoryview(data)
-            while view:
-                view = view[os.write(w, view):]
+            enter_worker()
+            _write_all(w, json.dumps(to_json(grade_submission(course, student, assignment,
+                                                              settings))).encode())
         except BaseException:                              # noqa: BLE001 - no result
             os._exit(1)
         os._exit(0)
@@ -111,43 +96,31 @@ def serve() -> int:
     """Answer framed requests on stdin with framed results on stdout until EOF. The
     channel is moved off fds 0 and 1 first, so that nothing printed can garble it."""
     global _channel
-    _die_with_parent()
+    ctypes.CDLL(None).prctl(1, signal.SIGKILL, 0, 0, 0)      # PR_SET_PDEATHSIG
     rfd, wfd = os.dup(0), os.dup(1)
     null = os.open(os.devnull, os.O_RDWR)
     os.dup2(null, 0)
     os.dup2(null, 1)
     os.close(null)
     _channel = (rfd, wfd)
-    warm = None
     while True:
         try:
-            (size,) = struct.unpack(">Q", _read_exact(rfd, 8))
-            course, student, assignment, settings = pickle.loads(_read_exact(rfd, size))
+            course, student, assignment, settings = pickle.loads(read_frame(rfd))
         except EOFError:
             break
-        if settings.sandbox.mode != "none" and \
-                os.environ.get("GENAI_LAB_GRADER_ZYGOTE", "1") != "0" and \
-                (warm is None or not warm.alive() or warm.python != settings.sandbox.python):
-            if warm is not None:
-                zygote.stop()
-            warm = zygote.start(settings.sandbox.python)
+        if zygote.enabled(settings.sandbox.mode):
+            zygote.ensure(settings.sandbox.python)
         prepare_assignments(course, [assignment])        # compiled once, then cached
-        data = _grade_forked(course, student, assignment, settings)
-        os.write(wfd, struct.pack(">Q", len(data)))
-        view = memoryview(data)
-        while view:
-            view = view[os.write(wfd, view):]
-    if warm is not None:
-        zygote.stop()
+        _write_all(wfd, frame(_grade_forked(course, student, assignment, settings)))
+    zygote.stop()
     return 0
 
 
 def main() -> int:
     if sys.argv[1:] == ["--serve"]:
         return serve()
-    _die_with_parent()
+    enter_worker()
     course, student, assignment, settings = pickle.loads(sys.stdin.buffer.read())
-    bound_own_memory()
     result = grade_submission(course, student, assignment, settings)
     sys.stdout.write(json.dumps(to_json(result)))
     return 0

@@ -230,6 +230,20 @@ def current() -> Zygote | None:
     return _current
 
 
+def enabled(mode: str) -> bool:
+    """Whether sandboxes of ``mode`` are forked from a zygote: not for mode "none" (no
+    sandbox to set up), nor with ``GENAI_LAB_GRADER_ZYGOTE=0`` (every sandbox exec'd cold)."""
+    return mode != "none" and os.environ.get("GENAI_LAB_GRADER_ZYGOTE", "1") != "0"
+
+
+def ensure(python: str = sys.executable) -> Zygote:
+    """This process's zygote for ``python``, started (again) if there is none running."""
+    if _current is not None and _current.python == python and _current.alive():
+        return _current
+    stop()
+    return start(python)
+
+
 def start(python: str = sys.executable) -> Zygote:
     """Start this batch's zygote (workers forked afterwards inherit it)."""
     global _current
