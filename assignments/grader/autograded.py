@@ -34,24 +34,26 @@ def _tags(cell: dict) -> dict:
     return meta.get("nbgrader", {}) if isinstance(meta.get("nbgrader"), dict) else {}
 
 
-def _student_answers(path: Path) -> dict[str, str]:
-    """grade_id -> the student's source of that cell (the first cell with that id)."""
+def submitted_cells(path: Path) -> list[dict]:
+    """The cells of a submitted notebook (none if it is missing, a link or not a notebook)."""
     try:
-        student = load_cells(read_regular(path, MAX_NOTEBOOK_BYTES), path.name)
+        return load_cells(read_regular(path, MAX_NOTEBOOK_BYTES), path.name)
     except (SubmittedFileError, NotebookError):
-        return {}
-    answers = {}
-    for cell in student:
-        if cell["id"] and cell["id"] not in answers:
-            answers[cell["id"]] = cell["source"]
+        return []
+
+
+def answers_by_id(cells: list[dict]) -> dict[str, str]:
+    """grade_id -> the student's source of that cell (the first cell with that id)."""
+    answers: dict[str, str] = {}
+    for cell in cells:
+        if cell["id"]:
+            answers.setdefault(cell["id"], cell["source"])
     return answers
 
 
-def _ran_order(teacher_path: Path, submitted_path: Path) -> list[str | None]:
+def _ran_order(teacher_path: Path, student: list[dict]) -> list[str | None]:
     """The grade_id of every student cell of the rebuilt notebook, in run order."""
-    try:
-        student = load_cells(read_regular(submitted_path, MAX_NOTEBOOK_BYTES), "notebook")
-    except (SubmittedFileError, NotebookError):
+    if not student:
         return []
     cells = rebuild(teacher_cells(teacher_path), student).cells
     return [c.grade_id for c in cells if c.kind == "student"]
@@ -84,8 +86,8 @@ def autograded_notebook(teacher_path: Path, submitted_path: Path, result: Submis
     """The notebook to write to ``autograded/``: see the module's docstring."""
     nb_result = result.notebooks[name]
     source = json.loads(teacher_path.read_text(encoding="utf-8"))
-    answers = _student_answers(submitted_path)
-    order = _ran_order(teacher_path, submitted_path)
+    student = submitted_cells(submitted_path)           # read once, for both
+    answers, order = answers_by_id(student), _ran_order(teacher_path, student)
     outputs = list(nb_result.outputs)
     by_answer: dict[str, str] = {}
     if len(outputs) == len(order):                 # one output per cell that ran

@@ -22,11 +22,11 @@ from pathlib import Path
 
 from nbconvert.filters.markdown_mistune import markdown2html_mistune
 
+from .autograded import answers_by_id, submitted_cells
 from .course import Course
 from .gradebook import TeacherMark, teacher_marks
-from .notebook import NotebookError, cell_kind, load_cells, strip_hidden, teacher_cells
+from .notebook import cell_kind, strip_hidden, teacher_cells
 from .result import CellResult, SubmissionResult
-from .submitted import MAX_NOTEBOOK_BYTES, SubmittedFileError, read_regular
 
 _MATH = re.compile(r"\$[^$\n]+\$|\\\(|\\\[|\$\$")
 MATHJAX_CONFIG = ("window.MathJax = {tex: {inlineMath: [['$', '$'], ['\\\\(', '\\\\)']]},"
@@ -86,19 +86,6 @@ def mathjax_script() -> str:
     return path.read_text(encoding="utf-8") if path.is_file() else ""
 
 
-def _answers(path: Path) -> dict[str, str]:
-    """grade_id -> the student's text of that cell (their first cell with that id)."""
-    try:
-        cells = load_cells(read_regular(path, MAX_NOTEBOOK_BYTES), path.name)
-    except (SubmittedFileError, NotebookError):
-        return {}
-    out: dict[str, str] = {}
-    for cell in cells:
-        if cell["id"]:
-            out.setdefault(cell["id"], cell["source"])
-    return out
-
-
 def _pre(text: str, cls: str = "") -> str:
     return f"<pre{f' class={cls!r}' if cls else ''}><code>{html.escape(text)}</code></pre>"
 
@@ -137,7 +124,7 @@ def feedback_html(result: SubmissionResult, notebook: str, teacher_path: Path | 
     page holds the results only (no assignment text, no answers)."""
     marks = marks or {}
     nb = result.notebooks[notebook]
-    answers = _answers(submitted_path) if submitted_path is not None else {}
+    answers = answers_by_id(submitted_cells(submitted_path)) if submitted_path is not None else {}
     results = {c.grade_id: c for c in nb.cells}
     parts, shown = [], set()
     for cell in teacher_cells(teacher_path) if teacher_path is not None else []:
